@@ -1,0 +1,68 @@
+-- add_pm_and_fm_table
+return {
+  revision = "de8d835ae776",
+  down_revision = "85c06a0714b7",
+  message = "add_pm_and_fm_table",
+  create_date = "2022-07-21 17:34:45.675428",
+
+  upgrade = function(op, sa)
+    op.create_table("AlarmV1",
+      sa.Column("id", sa.String(255), { nullable = false }),
+      sa.Column("managedObjectId", sa.String(255), { nullable = false }),
+      sa.Column("vnfcInstanceIds", sa.JSON, { nullable = true }),
+      sa.Column("rootCauseFaultyResource", sa.JSON, { nullable = true }),
+      sa.Column("alarmRaisedTime", sa.DateTime, { nullable = false }),
+      sa.Column("alarmChangedTime", sa.DateTime, { nullable = true }),
+      sa.Column("alarmClearedTime", sa.DateTime, { nullable = true }),
+      sa.Column("alarmAcknowledgedTime", sa.DateTime, { nullable = true }),
+      sa.Column("ackState",
+                sa.Enum("UNACKNOWLEDGED", "ACKNOWLEDGED", { name = "ackState" }),
+                { nullable = false }),
+      sa.Column("perceivedSeverity",
+                sa.Enum("CRITICAL", "MAJOR", "MINOR", "WARNING",
+                        "INDETERMINATE", "CLEARED",
+                        { name = "perceivedSeverity" }),
+                { nullable = false }),
+      sa.Column("eventTime", sa.DateTime, { nullable = false }),
+      sa.Column("eventType",
+                sa.Enum("COMMUNICATIONS_ALARM", "PROCESSING_ERROR_ALARM",
+                        "ENVIRONMENTAL_ALARM", "QOS_ALARM", "EQUIPMENT_ALARM",
+                        { name = "eventType" }),
+                { nullable = false }),
+      sa.Column("faultType", sa.String(255), { nullable = true }),
+      sa.Column("probableCause", sa.String(255), { nullable = false }),
+      sa.Column("isRootCause", sa.Boolean, { nullable = false }),
+      sa.Column("correlatedAlarmIds", sa.JSON, { nullable = true }),
+      sa.Column("faultDetails", sa.JSON, { nullable = true }),
+      sa.PrimaryKeyConstraint("id"),
+      { mysql_engine = "InnoDB" })
+
+    op.create_table("FmSubscriptionV1",
+      sa.Column("id", sa.String(255), { nullable = false }),
+      sa.Column("filter", sa.JSON, { nullable = true }),
+      sa.Column("callbackUri", sa.String(255), { nullable = false }),
+      sa.Column("authentication", sa.JSON, { nullable = true }),
+      sa.PrimaryKeyConstraint("id"),
+      { mysql_engine = "InnoDB" })
+
+    op.create_table("PmJobV2",
+      sa.Column("id", sa.String(255), { nullable = false }),
+      sa.Column("objectType", sa.String(32), { nullable = false }),
+      sa.Column("objectInstanceIds", sa.JSON, { nullable = false }),
+      sa.Column("subObjectInstanceIds", sa.JSON, { nullable = true }),
+      sa.Column("criteria", sa.JSON, { nullable = false }),
+      sa.Column("callbackUri", sa.String(255), { nullable = false }),
+      sa.Column("reports", sa.JSON, { nullable = true }),
+      sa.Column("authentication", sa.JSON, { nullable = true }),
+      sa.Column("metadata", sa.JSON, { nullable = true }),
+      sa.PrimaryKeyConstraint("id"),
+      { mysql_engine = "InnoDB" })
+
+    op.create_table("PerformanceReportV2",
+      sa.Column("id", sa.String(255), { nullable = false }),
+      sa.Column("jobId", sa.String(255), { nullable = false }),
+      sa.Column("entries", sa.JSON, { nullable = false }),
+      sa.PrimaryKeyConstraint("id"),
+      { mysql_engine = "InnoDB" })
+  end,
+}

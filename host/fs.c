@@ -1,0 +1,114 @@
+#include "fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mem.h"
+
+int dbm_fs_read(struct dbm_buf *out, const char *path, struct dbm_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return dbm_err_set(err, DBM_EUSAGE, "cannot read '%s': %s",
+				   path, strerror(errno));
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		dbm_buf_add(out, chunk, n);
+	int failed = ferror(f);
+	fclose(f);
+	if (failed)
+		return dbm_err_set(err, DBM_EUSAGE, "cannot read '%s'", path);
+	return 0;
+}
+
+int dbm_fs_write(const char *path, const char *data, size_t n,
+		 struct dbm_err *err)
+{
+	struct dbm_buf tmp = DBM_BUF_INIT;
+	dbm_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid());
+	int rc = -1;
+	FILE *f = fopen(tmp.buf, "wb");
+	if (!f) {
+		dbm_err_set(err, DBM_EFAIL, "cannot write '%s': %s", path,
+			    strerror(errno));
+		goto done;
+	}
+	size_t w = fwrite(data, 1, n, f);
+	if (fclose(f) != 0 || w != n) {
+		dbm_err_set(err, DBM_EFAIL, "cannot write '%s'", path);
+		remove(tmp.buf);
+		goto done;
+	}
+	if (rename(tmp.buf, path) != 0) {
+		dbm_err_set(err, DBM_EFAIL, "cannot write '%s': %s", path,
+			    strerror(errno));
+		remove(tmp.buf);
+		goto done;
+	}
+	rc = 0;
+done:
+	dbm_buf_release(&tmp);
+	return rc;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int dbm_fs_list(char ***out_names, size_t *out_count, const char *dir,
+		const char *suffix, struct dbm_err *err)
+{
+	*out_names = NULL;
+	*out_count = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return dbm_err_set(err, DBM_EUSAGE,
+				   "cannot open directory '%s': %s", dir,
+				   strerror(errno));
+	size_t len = 0, alloc = 0, slen = strlen(suffix);
+	char **names = NULL;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || n < slen ||
+		    strcmp(e->d_name + n - slen, suffix) != 0)
+			continue;
+		dbm_grow((void **)&names, &alloc, len + 2, sizeof(*names));
+		names[len++] = dbm_xstrdup(e->d_name);
+	}
+	closedir(d);
+	dbm_grow((void **)&names, &alloc, len + 1, sizeof(*names));
+	names[len] = NULL;
+	qsort(names, len, sizeof(*names), compare_names);
+	*out_names = names;
+	*out_count = len;
+	return 0;
+}
+
+void dbm_fs_names_free(char **names)
+{
+	if (!names)
+		return;
+	for (char **p = names; *p; p++)
+		free(*p);
+	free(names);
+}
+
+bool dbm_fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool dbm_fs_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}

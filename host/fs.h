@@ -1,0 +1,26 @@
+/* Small file-system helpers; errors name the path. */
+#ifndef DBM_FS_H
+#define DBM_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+#include "err.h"
+
+/* Append the whole file to out. */
+int dbm_fs_read(struct dbm_buf *out, const char *path, struct dbm_err *err);
+/* Write data to path through a temporary file and a rename. */
+int dbm_fs_write(const char *path, const char *data, size_t n,
+		 struct dbm_err *err);
+/*
+ * The names in dir ending in suffix, sorted by strcmp; *out_names is a
+ * NULL-terminated array the caller frees with dbm_fs_names_free.
+ */
+int dbm_fs_list(char ***out_names, size_t *out_count, const char *dir,
+		const char *suffix, struct dbm_err *err);
+void dbm_fs_names_free(char **names);
+bool dbm_fs_is_dir(const char *path);
+bool dbm_fs_exists(const char *path);
+
+#endif

@@ -1,0 +1,601 @@
+#include "runner.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lauxlib.h>
+
+#include "buf.h"
+#include "db.h"
+#include "luahost.h"
+#include "mem.h"
+
+enum direction { UP, DOWN, STAMP };
+
+/* One run's working state. */
+struct session {
+	struct dbm_run *run;
+	const struct dbm_revmap *map;
+	struct dbm_ddl ddl;
+	dbm_revset heads; /* the version table's rows */
+	bool in_tx;
+};
+
+/* ---- offline output in Alembic's format ---- */
+
+static void offline_statement(void *payload, const char *sql)
+{
+	struct dbm_run *run = payload;
+	struct dbm_buf out = DBM_BUF_INIT;
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\t')
+			dbm_buf_adds(&out, "    ");
+		else
+			dbm_buf_addch(&out, *p);
+	}
+	while (out.len &&
+	       (out.buf[out.len - 1] == '\n' || out.buf[out.len - 1] == ' '))
+		dbm_buf_setlen(&out, out.len - 1);
+	dbm_buf_adds(&out, ";\n\n");
+	run->write(run->write_payload, out.buf);
+	dbm_buf_release(&out);
+}
+
+static void offline_comment(struct session *s, const char *text)
+{
+	struct dbm_buf out = DBM_BUF_INIT;
+	dbm_buf_addf(&out, "-- %s\n\n", text);
+	s->run->write(s->run->write_payload, out.buf);
+	dbm_buf_release(&out);
+}
+
+static bool offline(const struct session *s)
+{
+	return s->run->conn == NULL;
+}
+
+/* ---- transactions and the lock ---- */
+
+static int begin(struct session *s, struct dbm_err *err)
+{
+	if (offline(s)) {
+		if (s->run->dialect->transactional_ddl)
+			s->ddl.sink(s->ddl.sink_payload, "BEGIN");
+	} else {
+		struct dbm_conn *c = s->run->conn;
+		/* The write lock is taken here, before the version is read. */
+		if (c->driver->begin(c, true, s->run->lock_timeout, err) < 0)
+			return -1;
+	}
+	s->in_tx = true;
+	return 0;
+}
+
+static int commit(struct session *s, struct dbm_err *err)
+{
+	s->in_tx = false;
+	if (offline(s)) {
+		if (s->run->dialect->transactional_ddl)
+			s->ddl.sink(s->ddl.sink_payload, "COMMIT");
+		return 0;
+	}
+	return s->run->conn->driver->commit(s->run->conn, err);
+}
+
+static void rollback(struct session *s)
+{
+	if (!s->in_tx || offline(s))
+		return;
+	s->in_tx = false;
+	struct dbm_err ignored = DBM_ERR_INIT;
+	s->run->conn->driver->rollback(s->run->conn, &ignored);
+}
+
+/* ---- the version table ---- */
+
+static int version_table_exists(struct session *s, bool *out,
+				struct dbm_err *err)
+{
+	char **names = NULL;
+	size_t n = 0;
+	*out = false;
+	if (s->run->dialect->table_names(&s->ddl, &names, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(names[i], s->run->version_table) == 0)
+			*out = true;
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+static int create_version_table(struct session *s, struct dbm_err *err)
+{
+	struct dbm_buf sql = DBM_BUF_INIT;
+	dbm_buf_adds(&sql, "CREATE TABLE ");
+	s->run->dialect->quote(&sql, s->run->version_table);
+	dbm_buf_addf(&sql,
+		     " (\n\tversion_num VARCHAR(32) NOT NULL, \n\t"
+		     "CONSTRAINT %s_pkc PRIMARY KEY (version_num)\n)",
+		     s->run->version_table);
+	int rc = dbm_ddl_exec(&s->ddl, sql.buf, NULL, 0, NULL, err);
+	dbm_buf_release(&sql);
+	return rc;
+}
+
+static int read_rows(struct session *s, char ***out, size_t *out_n,
+		     struct dbm_err *err)
+{
+	*out = NULL;
+	*out_n = 0;
+	bool exists;
+	if (version_table_exists(s, &exists, err) < 0)
+		return -1;
+	char **rows = dbm_xcalloc(1, sizeof(char *));
+	if (!exists) {
+		*out = rows;
+		return 0;
+	}
+	struct dbm_buf sql = DBM_BUF_INIT;
+	dbm_buf_adds(&sql, "SELECT version_num FROM ");
+	s->run->dialect->quote(&sql, s->run->version_table);
+	struct dbm_result *res = NULL;
+	int rc = dbm_db_exec(s->run->conn, sql.buf, NULL, 0, &res, err);
+	dbm_buf_release(&sql);
+	if (rc < 0) {
+		free(rows);
+		return -1;
+	}
+	rows = dbm_xrealloc(rows, (res->nrows + 1) * sizeof(char *));
+	size_t n = 0;
+	for (size_t r = 0; r < res->nrows; r++) {
+		const struct dbm_value *v = dbm_result_cell(res, r, 0);
+		if (v->kind == DBM_V_TEXT)
+			rows[n++] = dbm_xstrndup(v->s, v->n);
+	}
+	rows[n] = NULL;
+	dbm_result_free(res);
+	*out = rows;
+	*out_n = n;
+	return 0;
+}
+
+void dbm_run_free_rows(char **rows)
+{
+	if (!rows)
+		return;
+	for (char **p = rows; *p; p++)
+		free(*p);
+	free(rows);
+}
+
+/* Read the rows and map them to revisions: heads is reset. */
+static int read_heads(struct session *s, struct dbm_err *err)
+{
+	char **rows;
+	size_t n;
+	if (read_rows(s, &rows, &n, err) < 0)
+		return -1;
+	s->heads.len = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		long at = dbm_revmap_find(s->map, rows[i]);
+		if (at < 0) {
+			rc = dbm_err_set(err, DBM_EUSAGE,
+					 "the database is at revision '%s', "
+					 "which is not in '%s'",
+					 rows[i], s->run->scripts->versions);
+			break;
+		}
+		dbm_vec_push(&s->heads, (size_t)at);
+	}
+	dbm_run_free_rows(rows);
+	return rc;
+}
+
+static void add_id_literal(struct dbm_buf *sql, const char *id)
+{
+	dbm_buf_add_sql_literal(sql, id, strlen(id));
+}
+
+/* Render the version-table change as Alembic does: UPDATE, DELETE, INSERT. */
+static int write_delta(struct session *s, const dbm_revset *removed,
+		       const dbm_revset *added, struct dbm_err *err)
+{
+	const struct dbm_revision *revs = s->map->revs;
+	const char *vt = s->run->version_table;
+	struct dbm_buf sql = DBM_BUF_INIT, table = DBM_BUF_INIT;
+	s->run->dialect->quote(&table, vt);
+	size_t nup = removed->len < added->len ? removed->len : added->len;
+	size_t total = removed->len + added->len - nup;
+	int rc = 0;
+	for (size_t i = 0; i < total && rc == 0; i++) {
+		dbm_buf_reset(&sql);
+		if (i < nup) {
+			dbm_buf_addf(&sql,
+				     "UPDATE %s SET version_num=", table.buf);
+			add_id_literal(&sql, revs[added->items[i]].id);
+			dbm_buf_addf(&sql,
+				     " WHERE %s.version_num = ", table.buf);
+			add_id_literal(&sql, revs[removed->items[i]].id);
+		} else if (i - nup < removed->len - nup) {
+			size_t r = removed->items[nup + (i - nup)];
+			dbm_buf_addf(&sql,
+				     "DELETE FROM %s WHERE %s.version_num = ",
+				     table.buf, table.buf);
+			add_id_literal(&sql, revs[r].id);
+		} else {
+			size_t a = added->items[i - (removed->len - nup)];
+			dbm_buf_addf(&sql,
+				     "INSERT INTO %s (version_num) VALUES (",
+				     table.buf);
+			add_id_literal(&sql, revs[a].id);
+			dbm_buf_addch(&sql, ')');
+		}
+		rc = dbm_ddl_exec(&s->ddl, sql.buf, NULL, 0, NULL, err);
+	}
+	dbm_buf_release(&table);
+	dbm_buf_release(&sql);
+	return rc;
+}
+
+/* ---- running revisions ---- */
+
+static void join_ids(struct dbm_buf *out, const struct dbm_revmap *map,
+		     const dbm_revset *set)
+{
+	for (size_t i = 0; i < set->len; i++)
+		dbm_buf_addf(out, "%s%s", i ? ", " : "",
+			     map->revs[set->items[i]].id);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Call the revision's upgrade or downgrade function under the context. */
+static int call_revision(struct session *s, size_t rev, bool up,
+			 struct dbm_err *err)
+{
+	lua_State *L = s->run->L;
+	const struct dbm_revision *r = &s->map->revs[rev];
+	int top = lua_gettop(L);
+	if (dbm_scripts_push(L, s->run->scripts, rev, err) < 0)
+		return -1;
+	if (lua_getfield(L, -1, up ? "upgrade" : "downgrade") !=
+	    LUA_TFUNCTION) {
+		lua_settop(L, top);
+		return dbm_err_set(err, DBM_EFAIL,
+				   "revision '%s' ('%s') has no downgrade",
+				   r->id, r->path);
+	}
+	dbm_lua_push_op(L);
+	dbm_lua_push_sa(L);
+	/* [revtable, fn, op, sa] */
+	struct dbm_lua_ctx ctx = {s->run->log, s->run->verbose, &s->ddl, r->id};
+	struct dbm_lua_ctx *old = dbm_lua_set_ctx(L, &ctx);
+	dbm_ddl_reset_applied(&s->ddl);
+	int rc = dbm_lua_pcall(L, 2, 0, DBM_EFAIL, err);
+	dbm_lua_set_ctx(L, old);
+	lua_settop(L, top);
+	if (rc < 0)
+		dbm_err_prefix(err, "%s of revision '%s' failed",
+			       up ? "upgrade" : "downgrade", r->id);
+	return rc;
+}
+
+/* Does every step have a downgrade? Checked before anything runs. */
+static int check_downgrades(struct session *s, const dbm_revset *steps,
+			    struct dbm_err *err)
+{
+	lua_State *L = s->run->L;
+	for (size_t i = 0; i < steps->len; i++) {
+		const struct dbm_revision *r = &s->map->revs[steps->items[i]];
+		int top = lua_gettop(L);
+		if (dbm_scripts_push(L, s->run->scripts, steps->items[i], err) <
+		    0)
+			return -1;
+		int t = lua_getfield(L, -1, "downgrade");
+		lua_settop(L, top);
+		if (t != LUA_TFUNCTION)
+			return dbm_err_set(err, DBM_EFAIL,
+					   "cannot downgrade: revision '%s' "
+					   "('%s') has no downgrade",
+					   r->id, r->path);
+	}
+	return 0;
+}
+
+static bool same_set(const dbm_revset *a, const dbm_revset *b)
+{
+	if (a->len != b->len)
+		return false;
+	for (size_t i = 0; i < a->len; i++) {
+		bool found = false;
+		for (size_t j = 0; j < b->len && !found; j++)
+			found = a->items[i] == b->items[j];
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static void copy_set(dbm_revset *out, const dbm_revset *in)
+{
+	out->len = 0;
+	for (size_t i = 0; i < in->len; i++)
+		dbm_vec_push(out, in->items[i]);
+}
+
+static int plan(struct session *s, enum direction dir, const dbm_revset *target,
+		dbm_revset *steps, struct dbm_err *err)
+{
+	if (dir == UP)
+		return dbm_revmap_upgrade_steps(s->map, &s->heads, target,
+						steps, err);
+	return dbm_revmap_downgrade_steps(s->map, &s->heads, target, steps,
+					  err);
+}
+
+/* Apply one step: log, run, move the version rows. */
+static int apply_step(struct session *s, enum direction dir, size_t rev,
+		      dbm_revset *removed, dbm_revset *added,
+		      struct dbm_err *err)
+{
+	const struct dbm_revision *r = &s->map->revs[rev];
+	struct dbm_buf from = DBM_BUF_INIT, line = DBM_BUF_INIT;
+	for (size_t i = 0; i < r->ndown; i++)
+		dbm_buf_addf(&from, "%s%s", i ? ", " : "", r->down[i]);
+	if (dir == UP)
+		dbm_buf_addf(&line, "Running upgrade %s -> %s", from.buf,
+			     r->id);
+	else
+		dbm_buf_addf(&line, "Running downgrade %s -> %s", r->id,
+			     from.buf);
+	dbm_logf(s->run->log, DBM_LOG_INFO, DBM_LOGGER_MIGRATION, "%s%s%s",
+		 line.buf, r->message ? ", " : "",
+		 r->message ? r->message : "");
+	if (offline(s))
+		offline_comment(s, line.buf);
+	double t0 = now_ms();
+	int rc = call_revision(s, rev, dir == UP, err);
+	if (rc == 0) {
+		if (dir == UP)
+			dbm_revmap_step_up(s->map, &s->heads, rev, removed,
+					   added);
+		else
+			dbm_revmap_step_down(s->map, &s->heads, rev, removed,
+					     added);
+		rc = write_delta(s, removed, added, err);
+	}
+	if (rc == 0 && s->run->verbose)
+		dbm_logf(s->run->log, DBM_LOG_INFO, DBM_LOGGER_MIGRATION,
+			 "Finished %s in %.1f ms", line.buf + 8, now_ms() - t0);
+	dbm_buf_release(&line);
+	dbm_buf_release(&from);
+	return rc;
+}
+
+static void log_context(struct session *s)
+{
+	dbm_logf(s->run->log, DBM_LOG_INFO, DBM_LOGGER_MIGRATION,
+		 "Context impl %s.", s->run->dialect->impl_name);
+	if (offline(s))
+		dbm_logf(s->run->log, DBM_LOG_INFO, DBM_LOGGER_MIGRATION,
+			 "Generating static SQL");
+	dbm_logf(s->run->log, DBM_LOG_INFO, DBM_LOGGER_MIGRATION,
+		 "Will assume %stransactional DDL.",
+		 s->run->dialect->transactional_ddl ? "" : "non-");
+}
+
+/* Where the run starts: the version rows (online) or start (offline). */
+static int start_heads(struct session *s, const char *start,
+		       struct dbm_err *err)
+{
+	if (!offline(s)) {
+		if (start)
+			return dbm_err_set(err, DBM_EUSAGE,
+					   "a starting revision ('%s:') is "
+					   "only allowed with --sql",
+					   start);
+		bool exists;
+		if (version_table_exists(s, &exists, err) < 0)
+			return -1;
+		if (!exists && create_version_table(s, err) < 0)
+			return -1;
+		return read_heads(s, err);
+	}
+	s->heads.len = 0;
+	if (start &&
+	    dbm_revmap_resolve(s->map, start, &s->heads, &s->heads, err) < 0)
+		return -1;
+	if (s->heads.len == 0)
+		return create_version_table(s, err);
+	return 0;
+}
+
+/*
+ * stamp --purge: empty the version table (created when missing) without
+ * reading it, so rows naming unknown revisions go too. Online only.
+ */
+static int purge_version_table(struct session *s, const char *start,
+			       struct dbm_err *err)
+{
+	if (offline(s))
+		return dbm_err_set(err, DBM_EUSAGE,
+				   "--purge cannot be used with --sql");
+	if (start)
+		return dbm_err_set(err, DBM_EUSAGE,
+				   "a starting revision ('%s:') is only "
+				   "allowed with --sql",
+				   start);
+	bool exists;
+	if (version_table_exists(s, &exists, err) < 0)
+		return -1;
+	if (!exists)
+		return create_version_table(s, err);
+	struct dbm_buf sql = DBM_BUF_INIT;
+	dbm_buf_adds(&sql, "DELETE FROM ");
+	s->run->dialect->quote(&sql, s->run->version_table);
+	int rc = dbm_ddl_exec(&s->ddl, sql.buf, NULL, 0, NULL, err);
+	dbm_buf_release(&sql);
+	s->heads.len = 0;
+	return rc;
+}
+
+static void session_init(struct session *s, struct dbm_run *run)
+{
+	memset(s, 0, sizeof(*s));
+	s->run = run;
+	s->map = run->scripts ? &run->scripts->map : NULL;
+	s->ddl.dialect = run->dialect;
+	s->ddl.conn = run->conn;
+	if (!run->conn) {
+		s->ddl.sink = offline_statement;
+		s->ddl.sink_payload = run;
+	}
+}
+
+static void session_release(struct session *s)
+{
+	rollback(s);
+	dbm_ddl_release(&s->ddl);
+	dbm_vec_release(&s->heads);
+}
+
+static int migrate(struct dbm_run *run, enum direction dir, const char *start,
+		   const char *target_spec, bool purge, struct dbm_err *err)
+{
+	struct session s;
+	session_init(&s, run);
+	dbm_revset target = DBM_VEC_INIT, steps = DBM_VEC_INIT;
+	dbm_revset removed = DBM_VEC_INIT, added = DBM_VEC_INIT;
+	dbm_revset expected = DBM_VEC_INIT;
+	int rc = -1;
+
+	log_context(&s);
+	if (begin(&s, err) < 0)
+		goto done;
+	if (dir == STAMP && purge) {
+		/* As Alembic: the rows are not read, so unknown ones go too. */
+		if (purge_version_table(&s, start, err) < 0)
+			goto done;
+	} else if (start_heads(&s, start, err) < 0) {
+		goto done;
+	}
+	if (dbm_revmap_resolve(s.map, target_spec, &s.heads, &target, err) < 0)
+		goto done;
+
+	if (dir == STAMP) {
+		/* The rows become the target, in as few statements as can be.
+		 */
+		for (size_t i = 0; i < s.heads.len; i++) {
+			bool keep = false;
+			for (size_t j = 0; j < target.len; j++)
+				keep |= s.heads.items[i] == target.items[j];
+			if (!keep)
+				dbm_vec_push(&removed, s.heads.items[i]);
+		}
+		for (size_t j = 0; j < target.len; j++) {
+			bool have = false;
+			for (size_t i = 0; i < s.heads.len; i++)
+				have |= s.heads.items[i] == target.items[j];
+			if (!have)
+				dbm_vec_push(&added, target.items[j]);
+		}
+		struct dbm_buf a = DBM_BUF_INIT, b = DBM_BUF_INIT;
+		join_ids(&a, s.map, &s.heads);
+		join_ids(&b, s.map, &target);
+		dbm_logf(run->log, DBM_LOG_INFO, DBM_LOGGER_MIGRATION,
+			 "Running stamp_revision %s -> %s", a.buf, b.buf);
+		dbm_buf_release(&a);
+		dbm_buf_release(&b);
+		if (write_delta(&s, &removed, &added, err) < 0)
+			goto done;
+		copy_set(&s.heads, &target);
+	} else {
+		if (plan(&s, dir, &target, &steps, err) < 0)
+			goto done;
+		if (dir == DOWN && check_downgrades(&s, &steps, err) < 0)
+			goto done;
+		for (size_t i = 0; i < steps.len; i++) {
+			if (i > 0 && run->transaction_per_migration) {
+				if (commit(&s, err) < 0)
+					goto done;
+				copy_set(&expected, &s.heads);
+				if (begin(&s, err) < 0)
+					goto done;
+				/* Another run may have moved on meanwhile. */
+				if (!offline(&s)) {
+					if (read_heads(&s, err) < 0)
+						goto done;
+					if (!same_set(&expected, &s.heads)) {
+						if (plan(&s, dir, &target,
+							 &steps, err) < 0)
+							goto done;
+						i = (size_t)-1;
+						continue;
+					}
+				}
+			}
+			if (apply_step(&s, dir, steps.items[i], &removed,
+				       &added, err) < 0)
+				goto done;
+		}
+	}
+	/* Offline, a run that ends with no rows drops the table, as Alembic. */
+	if (offline(&s) && s.heads.len == 0 && dir != UP) {
+		struct dbm_buf sql = DBM_BUF_INIT;
+		dbm_buf_adds(&sql, "DROP TABLE ");
+		run->dialect->quote(&sql, run->version_table);
+		rc = dbm_ddl_exec(&s.ddl, sql.buf, NULL, 0, NULL, err);
+		dbm_buf_release(&sql);
+		if (rc < 0)
+			goto done;
+		rc = -1;
+	}
+	if (commit(&s, err) < 0)
+		goto done;
+	rc = 0;
+done:
+	session_release(&s);
+	dbm_vec_release(&expected);
+	dbm_vec_release(&added);
+	dbm_vec_release(&removed);
+	dbm_vec_release(&steps);
+	dbm_vec_release(&target);
+	return rc;
+}
+
+int dbm_run_upgrade(struct dbm_run *run, const char *start, const char *target,
+		    struct dbm_err *err)
+{
+	return migrate(run, UP, start, target, false, err);
+}
+
+int dbm_run_downgrade(struct dbm_run *run, const char *start,
+		      const char *target, struct dbm_err *err)
+{
+	return migrate(run, DOWN, start, target, false, err);
+}
+
+int dbm_run_stamp(struct dbm_run *run, const char *start, const char *target,
+		  bool purge, struct dbm_err *err)
+{
+	return migrate(run, STAMP, start, target, purge, err);
+}
+
+int dbm_run_current(struct dbm_run *run, char ***out, size_t *out_n,
+		    struct dbm_err *err)
+{
+	struct session s;
+	session_init(&s, run);
+	int rc = read_rows(&s, out, out_n, err);
+	session_release(&s);
+	return rc;
+}

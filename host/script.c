@@ -1,0 +1,269 @@
+#include "script.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <luaconf.h>
+
+#include "buf.h"
+#include "fs.h"
+#include "luahost.h"
+#include "mem.h"
+
+bool dbm_scripts_valid_id(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > 32)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return false;
+	return true;
+}
+
+/* The path of a file in the versions directory. */
+static void file_path(struct dbm_buf *out, const struct dbm_scripts *s,
+		      const char *name)
+{
+	dbm_buf_addf(out, "%s/%s", s->versions, name);
+}
+
+/*
+ * The chunk name Lua's messages show: "<dir>/versions/<file>" with dir's
+ * last component, or shorter when Lua would cut it (LUA_IDSIZE) and so
+ * hide the file name.
+ */
+static void chunk_name(struct dbm_buf *out, const char *path)
+{
+	const char *file = strrchr(path, '/');
+	file = file ? file + 1 : path;
+	const char *p = file;
+	int slashes = 0;
+	while (p > path && slashes < 3) {
+		p--;
+		if (*p == '/')
+			slashes++;
+	}
+	if (*p == '/')
+		p++;
+	/* "@" + name must fit LUA_IDSIZE with room for the terminator. */
+	while (strlen(p) > LUA_IDSIZE - 2 && p < file) {
+		const char *next = strchr(p, '/');
+		p = next ? next + 1 : file;
+	}
+	dbm_buf_adds(out, p);
+}
+
+/*
+ * Field key of the table at idx as a list of strings: nil, a string or an
+ * array of strings. Returns -1 (err set) for anything else.
+ */
+static int get_list(lua_State *L, int idx, const char *key, const char *path,
+		    char ***out, size_t *n, struct dbm_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	int t = lua_getfield(L, idx, key);
+	int rc = 0;
+	if (t == LUA_TSTRING) {
+		*out = dbm_xcalloc(1, sizeof(char *));
+		(*out)[0] = dbm_xstrdup(lua_tostring(L, -1));
+		*n = 1;
+	} else if (t == LUA_TTABLE) {
+		size_t len = lua_rawlen(L, -1);
+		*out = dbm_xcalloc(len + 1, sizeof(char *));
+		for (size_t i = 1; i <= len; i++) {
+			if (lua_rawgeti(L, -1, (lua_Integer)i) != LUA_TSTRING) {
+				lua_pop(L, 1);
+				rc = dbm_err_set(err, DBM_EUSAGE,
+						 "'%s': field '%s' must be a "
+						 "string or a list of strings",
+						 path, key);
+				break;
+			}
+			(*out)[(*n)++] = dbm_xstrdup(lua_tostring(L, -1));
+			lua_pop(L, 1);
+		}
+	} else if (t != LUA_TNIL) {
+		rc = dbm_err_set(err, DBM_EUSAGE,
+				 "'%s': field '%s' must be a string or a list "
+				 "of strings, not %s",
+				 path, key, lua_typename(L, t));
+	}
+	lua_pop(L, 1);
+	return rc;
+}
+
+static int get_string(lua_State *L, int idx, const char *key, const char *path,
+		      bool required, char **out, struct dbm_err *err)
+{
+	*out = NULL;
+	int t = lua_getfield(L, idx, key);
+	int rc = 0;
+	if (t == LUA_TSTRING)
+		*out = dbm_xstrdup(lua_tostring(L, -1));
+	else if (t != LUA_TNIL || required)
+		rc = dbm_err_set(err, DBM_EUSAGE,
+				 "'%s': field '%s' must be a string, not %s",
+				 path, key, lua_typename(L, t));
+	lua_pop(L, 1);
+	return rc;
+}
+
+/* Check the table a revision file returned and read its metadata. */
+static int read_revision(lua_State *L, const char *path,
+			 struct dbm_revision *rev, struct dbm_err *err)
+{
+	memset(rev, 0, sizeof(*rev));
+	rev->path = dbm_xstrdup(path);
+	if (!lua_istable(L, -1))
+		return dbm_err_set(err, DBM_EUSAGE,
+				   "'%s' must return a table, not %s", path,
+				   luaL_typename(L, -1));
+	/* A metatable's metamethods would run here, unprotected. */
+	if (lua_getmetatable(L, -1)) {
+		lua_pop(L, 1);
+		return dbm_err_set(err, DBM_EUSAGE,
+				   "'%s' must return a plain table, not one "
+				   "with a metatable",
+				   path);
+	}
+	int t = lua_gettop(L);
+	if (get_string(L, t, "revision", path, true, &rev->id, err) < 0)
+		return -1;
+	if (!dbm_scripts_valid_id(rev->id))
+		return dbm_err_set(err, DBM_EUSAGE,
+				   "'%s': revision id '%s' must be 1 to 32 "
+				   "letters, digits or '_'",
+				   path, rev->id);
+	if (get_list(L, t, "down_revision", path, &rev->down, &rev->ndown,
+		     err) < 0 ||
+	    get_list(L, t, "branch_labels", path, &rev->labels, &rev->nlabels,
+		     err) < 0 ||
+	    get_list(L, t, "depends_on", path, &rev->depends, &rev->ndepends,
+		     err) < 0 ||
+	    get_string(L, t, "message", path, false, &rev->message, err) < 0 ||
+	    get_string(L, t, "create_date", path, false, &rev->create_date,
+		       err) < 0)
+		return -1;
+	if (lua_getfield(L, t, "upgrade") != LUA_TFUNCTION) {
+		lua_pop(L, 1);
+		return dbm_err_set(err, DBM_EUSAGE,
+				   "'%s': field 'upgrade' must be a function",
+				   path);
+	}
+	lua_pop(L, 1);
+	int dt = lua_getfield(L, t, "downgrade");
+	lua_pop(L, 1);
+	if (dt != LUA_TNIL && dt != LUA_TFUNCTION)
+		return dbm_err_set(err, DBM_EUSAGE,
+				   "'%s': field 'downgrade' must be a function",
+				   path);
+	return 0;
+}
+
+int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
+		     struct dbm_err *err)
+{
+	dbm_scripts_release(out);
+	struct dbm_buf versions = DBM_BUF_INIT, path = DBM_BUF_INIT,
+		       name = DBM_BUF_INIT;
+	char **names = NULL;
+	size_t count = 0, n = 0;
+	struct dbm_revision *revs = NULL;
+	int rc = -1;
+
+	dbm_buf_addf(&versions, "%s/versions", dir);
+	if (!dbm_fs_is_dir(dir)) {
+		dbm_err_set(err, DBM_EUSAGE,
+			    "script location '%s' is not a directory", dir);
+		goto done;
+	}
+	if (dbm_fs_list(&names, &count, versions.buf, ".lua", err) < 0)
+		goto done;
+	out->dir = dbm_xstrdup(dir);
+	out->versions = dbm_buf_detach(&versions);
+	revs = dbm_xcalloc(count + 1, sizeof(*revs));
+	int top = lua_gettop(L);
+	for (; n < count; n++) {
+		dbm_buf_reset(&path);
+		file_path(&path, out, names[n]);
+		dbm_buf_reset(&name);
+		chunk_name(&name, path.buf);
+		if (dbm_lua_run_file(L, path.buf, name.buf, err) < 0)
+			goto done;
+		int bad = read_revision(L, path.buf, &revs[n], err);
+		lua_settop(L, top);
+		if (bad < 0) {
+			n++; /* release the partly read one too */
+			goto done;
+		}
+	}
+	rc = dbm_revmap_build(&out->map, revs, count, err);
+	revs = NULL; /* owned by the map, even on error */
+done:
+	if (revs) {
+		for (size_t i = 0; i < n; i++)
+			dbm_revision_release(&revs[i]);
+		free(revs);
+	}
+	dbm_fs_names_free(names);
+	dbm_buf_release(&name);
+	dbm_buf_release(&path);
+	dbm_buf_release(&versions);
+	return rc;
+}
+
+void dbm_scripts_release(struct dbm_scripts *s)
+{
+	free(s->dir);
+	free(s->versions);
+	dbm_revmap_release(&s->map);
+	s->dir = s->versions = NULL;
+}
+
+int dbm_scripts_push(lua_State *L, const struct dbm_scripts *s, size_t rev,
+		     struct dbm_err *err)
+{
+	const char *path = s->map.revs[rev].path;
+	struct dbm_buf name = DBM_BUF_INIT;
+	chunk_name(&name, path);
+	int rc = dbm_lua_run_file(L, path, name.buf, err);
+	dbm_buf_release(&name);
+	/* As when loaded: a plain table (the runner reads it unprotected). */
+	if (rc == 0) {
+		bool plain = lua_istable(L, -1);
+		if (plain && lua_getmetatable(L, -1)) {
+			lua_pop(L, 1); /* the metatable */
+			plain = false;
+		}
+		if (!plain) {
+			lua_pop(L, 1);
+			rc =
+			    dbm_err_set(err, DBM_EUSAGE,
+					"'%s' must return a plain table", path);
+		}
+	}
+	return rc;
+}
+
+char *dbm_scripts_read_head_file(const struct dbm_scripts *s,
+				 struct dbm_err *err)
+{
+	struct dbm_buf path = DBM_BUF_INIT, text = DBM_BUF_INIT;
+	char *id = NULL;
+	dbm_buf_addf(&path, "%s/HEAD", s->versions);
+	if (dbm_fs_read(&text, path.buf, err) == 0) {
+		size_t b = 0, e = text.len;
+		while (b < e && isspace((unsigned char)text.buf[b]))
+			b++;
+		while (e > b && isspace((unsigned char)text.buf[e - 1]))
+			e--;
+		id = dbm_xstrndup(text.buf + b, e - b);
+	}
+	dbm_buf_release(&text);
+	dbm_buf_release(&path);
+	return id;
+}

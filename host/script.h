@@ -1,0 +1,44 @@
+/*
+ * The script directory: versions/<rev>.lua files read into a revision map, and
+ * revision files loaded again when they run.
+ */
+#ifndef DBM_SCRIPT_H
+#define DBM_SCRIPT_H
+
+#include <lua.h>
+
+#include "err.h"
+#include "revmap.h"
+
+struct dbm_scripts {
+	char *dir;	/* the script location as given */
+	char *versions; /* dir + "/versions" */
+	struct dbm_revmap map;
+};
+
+#define DBM_SCRIPTS_INIT                                                       \
+	{                                                                      \
+		NULL, NULL, DBM_REVMAP_INIT                                    \
+	}
+
+/*
+ * Load every versions/<rev>.lua of dir (sandboxed, in L) and build the map.
+ * Errors are usage class and name the file: a Lua error with file:line,
+ * a file that returns no table, a bad field, or a graph error.
+ */
+int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
+		     struct dbm_err *err);
+void dbm_scripts_release(struct dbm_scripts *s);
+
+/* Load revision rev's file again and push the table it returns. */
+int dbm_scripts_push(lua_State *L, const struct dbm_scripts *s, size_t rev,
+		     struct dbm_err *err);
+
+/* The id in versions/HEAD (owned by the caller), or NULL with err set. */
+char *dbm_scripts_read_head_file(const struct dbm_scripts *s,
+				 struct dbm_err *err);
+
+/* A revision id must fit the version table: 1-32 of [A-Za-z0-9_]. */
+bool dbm_scripts_valid_id(const char *id);
+
+#endif
