@@ -41,6 +41,25 @@ void dbm_ddl_reset_applied(struct dbm_ddl *ddl)
 	ddl->applied.len = 0;
 }
 
+int dbm_ddl_begin(struct dbm_ddl *ddl, struct dbm_err *err)
+{
+	if (ddl->conn)
+		return ddl->conn->driver->begin(ddl->conn, true,
+						ddl->lock_timeout, err);
+	if (ddl->dialect->transactional_ddl)
+		ddl->sink(ddl->sink_payload, "BEGIN");
+	return 0;
+}
+
+int dbm_ddl_commit(struct dbm_ddl *ddl, struct dbm_err *err)
+{
+	if (ddl->conn)
+		return ddl->conn->driver->commit(ddl->conn, err);
+	if (ddl->dialect->transactional_ddl)
+		ddl->sink(ddl->sink_payload, "COMMIT");
+	return 0;
+}
+
 void dbm_ddl_release(struct dbm_ddl *ddl)
 {
 	dbm_ddl_reset_applied(ddl);

@@ -46,6 +46,8 @@ struct dbm_dialect {
 	/* INSERT of the version row says RETURNING (SQLAlchemy on PostgreSQL).
 	 */
 	bool insert_returning;
+	/* A real BOOLEAN type: Lua booleans bind as 'true'/'false', not 1/0. */
+	bool native_boolean;
 
 	/* Rendering helpers. */
 	void (*quote)(struct dbm_buf *out, const char *ident);
@@ -115,7 +117,17 @@ struct dbm_ddl {
 	char *failed_sql;
 	/* Enum types created in this run (PostgreSQL), as SQLAlchemy's memo. */
 	DBM_VEC(char *) created_types;
+	/* How long begin waits for SQLite's write lock, in seconds. */
+	double lock_timeout;
 };
+
+/*
+ * Transaction control through the same choke point: online the driver's
+ * begin (a write transaction) and commit; offline "BEGIN" and "COMMIT"
+ * statements where the dialect has transactional DDL, else nothing.
+ */
+int dbm_ddl_begin(struct dbm_ddl *ddl, struct dbm_err *err);
+int dbm_ddl_commit(struct dbm_ddl *ddl, struct dbm_err *err);
 
 #define DBM_DDL_INIT                                                           \
 	{                                                                      \

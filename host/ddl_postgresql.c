@@ -1436,6 +1436,7 @@ const struct dbm_dialect dbm_dialect_postgresql = {
     .transactional_ddl = true,
     .implicit_commit = false,
     .insert_returning = true,
+    .native_boolean = true,
     .quote = pg_quote,
     .type = pg_type,
     .placeholder = pg_placeholder,

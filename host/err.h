@@ -15,7 +15,7 @@ enum dbm_err_kind {
 
 struct dbm_err {
 	enum dbm_err_kind kind;
-	char msg[1024];
+	char msg[4096];
 };
 
 #define DBM_ERR_INIT                                                           \

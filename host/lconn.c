@@ -64,8 +64,13 @@ static bool is_text(const char *s, size_t n)
 	return true;
 }
 
-/* The value at idx as a bound parameter; false when it has no SQL form. */
-static bool to_value(lua_State *L, int idx, struct dbm_value *out)
+/*
+ * The value at idx as a bound parameter; false when it has no SQL form.
+ * Booleans are 1/0, or 'true'/'false' where the dialect has a BOOLEAN type
+ * (PostgreSQL takes no integer for one).
+ */
+static bool to_value(lua_State *L, const struct dbm_dialect *d, int idx,
+		     struct dbm_value *out)
 {
 	memset(out, 0, sizeof(*out));
 	switch (lua_type(L, idx)) {
@@ -77,8 +82,14 @@ static bool to_value(lua_State *L, int idx, struct dbm_value *out)
 		out->kind = DBM_V_NULL;
 		return lua_touserdata(L, idx) == NULL;
 	case LUA_TBOOLEAN:
-		out->kind = DBM_V_INT;
-		out->i = lua_toboolean(L, idx);
+		if (d->native_boolean) {
+			out->kind = DBM_V_TEXT;
+			out->s = lua_toboolean(L, idx) ? "true" : "false";
+			out->n = strlen(out->s);
+		} else {
+			out->kind = DBM_V_INT;
+			out->i = lua_toboolean(L, idx);
+		}
 		return true;
 	case LUA_TNUMBER:
 		if (lua_isinteger(L, idx)) {
@@ -185,7 +196,7 @@ int dbm_lconn_exec(lua_State *L, struct dbm_ddl *ddl, int sql_idx,
 		/* Absent is an error (typos surface); sa.null is NULL. */
 		if (lua_getfield(L, params_idx, names[i]) == LUA_TNIL)
 			missing = names[i];
-		else if (!to_value(L, -1, &params[i]))
+		else if (!to_value(L, ddl->dialect, -1, &params[i]))
 			bad = names[i];
 		lua_pop(L, 1); /* strings stay alive in the params table */
 	}

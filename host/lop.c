@@ -12,6 +12,7 @@
 #include "ddl.h"
 #include "lconn.h"
 #include "luahost.h"
+#include "lutil.h"
 #include "mem.h"
 
 /*
@@ -803,6 +804,43 @@ static int l_index(lua_State *L)
 	return 1;
 }
 
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * An option value as text. A table ({a = 10, b = 20}, as mysql_length
+ * takes per column) becomes "a=10,b=20", keys sorted.
+ */
+static char *kwarg_value(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	if (!lua_istable(L, idx)) {
+		lua_pushvalue(L, idx);
+		char *v = dbm_xstrdup(luaL_tolstring(L, -1, NULL));
+		lua_pop(L, 2);
+		return v;
+	}
+	DBM_VEC(char *) parts = DBM_VEC_INIT;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		struct dbm_buf b = DBM_BUF_INIT;
+		dbm_buf_addf(&b, "%s=%s", lua_tostring(L, -2),
+			     lua_tostring(L, -1));
+		dbm_vec_push(&parts, dbm_buf_detach(&b));
+		lua_pop(L, 1);
+	}
+	qsort(parts.items, parts.len, sizeof(char *), compare_strings);
+	struct dbm_buf out = DBM_BUF_INIT;
+	for (size_t i = 0; i < parts.len; i++) {
+		dbm_buf_addf(&out, "%s%s", i ? "," : "", parts.items[i]);
+		free(parts.items[i]);
+	}
+	dbm_vec_release(&parts);
+	return dbm_buf_detach(&out);
+}
+
 /* Copy the option pairs of a table whose keys start with a dialect name. */
 static void to_kwargs(lua_State *L, int idx, char ***kwargs, size_t *n)
 {
@@ -818,14 +856,11 @@ static void to_kwargs(lua_State *L, int idx, char ***kwargs, size_t *n)
 			    strncmp(k, "mariadb_", 8) == 0 ||
 			    strncmp(k, "postgresql_", 11) == 0 ||
 			    strncmp(k, "sqlite_", 7) == 0) {
-				lua_pushvalue(L, -1);
-				const char *v = luaL_tolstring(L, -1, NULL);
 				dbm_grow((void **)kwargs, &alloc, *n * 2 + 2,
 					 sizeof(char *));
 				(*kwargs)[*n * 2] = dbm_xstrdup(k);
-				(*kwargs)[*n * 2 + 1] = dbm_xstrdup(v);
+				(*kwargs)[*n * 2 + 1] = kwarg_value(L, -1);
 				(*n)++;
-				lua_pop(L, 2);
 			}
 		}
 		lua_pop(L, 1);
@@ -1021,6 +1056,8 @@ static bool get_type_opt(lua_State *L, int opts, const char *key,
 struct alter_box {
 	struct dbm_type type, existing_type;
 	struct dbm_default server_default, existing_default;
+	char **kwargs;
+	size_t nkwargs;
 };
 
 static int l_alter_box_gc(lua_State *L)
@@ -1030,6 +1067,9 @@ static int l_alter_box_gc(lua_State *L)
 	dbm_type_release(&a->existing_type);
 	dbm_default_release(&a->server_default);
 	dbm_default_release(&a->existing_default);
+	for (size_t i = 0; i < a->nkwargs * 2; i++)
+		free(a->kwargs[i]);
+	free(a->kwargs);
 	memset(a, 0, sizeof(*a));
 	return 0;
 }
@@ -1083,6 +1123,9 @@ static int l_alter_column(lua_State *L)
 	lua_getfield(L, 3, "comment");
 	a.comment = lua_tostring(L, -1);
 	lua_pop(L, 1);
+	to_kwargs(L, 3, &box->kwargs, &box->nkwargs);
+	a.kwargs = box->kwargs;
+	a.nkwargs = box->nkwargs;
 	struct dbm_err err = DBM_ERR_INIT;
 	CHECK_DDL(L, ddl, &err, ddl->dialect->alter_column(ddl, &a, &err));
 	return 0;
@@ -1318,6 +1361,28 @@ static int l_bulk_insert(lua_State *L)
 	return 0;
 }
 
+/*
+ * op.autocommit(fn): fn's statements run outside the revision's
+ * transaction, for what cannot run inside one (CREATE INDEX CONCURRENTLY),
+ * as Alembic's autocommit_block: commit, run, begin again.
+ */
+static int l_autocommit(lua_State *L)
+{
+	struct dbm_ddl *ddl = dbm_lconn_current_ddl(L, "op.autocommit");
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	struct dbm_err err = DBM_ERR_INIT;
+	if (dbm_ddl_commit(ddl, &err) < 0)
+		return luaL_error(L, "op.autocommit: %s", err.msg);
+	lua_pushvalue(L, 1);
+	int status = lua_pcall(L, 0, 0, 0);
+	int rc = dbm_ddl_begin(ddl, &err);
+	if (status != LUA_OK)
+		return lua_error(L); /* the block's own error, as raised */
+	if (rc < 0)
+		return luaL_error(L, "op.autocommit: %s", err.msg);
+	return 0;
+}
+
 static int l_is_offline(lua_State *L)
 {
 	struct dbm_ddl *ddl = dbm_lconn_current_ddl(L, "op.is_offline");
@@ -1408,9 +1473,12 @@ void dbm_lop_push_op(lua_State *L)
 	    {"get_bind", l_get_bind},
 	    {"get_inspector", l_get_inspector},
 	    {"is_offline", l_is_offline},
+	    {"autocommit", l_autocommit},
 	    {NULL, NULL},
 	};
 	luaL_newlib(L, fns);
+	dbm_lutil_push(L);
+	lua_setfield(L, -2, "util");
 }
 
 /*

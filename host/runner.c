@@ -1,5 +1,6 @@
 #include "runner.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,7 @@ struct session {
 	struct dbm_ddl ddl;
 	dbm_revset heads; /* the version table's rows */
 	bool in_tx;
+	bool locked;
 };
 
 /* ---- offline output in Alembic's format ---- */
@@ -59,15 +61,10 @@ static bool offline(const struct session *s)
 
 static int begin(struct session *s, struct dbm_err *err)
 {
-	if (offline(s)) {
-		if (s->run->dialect->transactional_ddl)
-			s->ddl.sink(s->ddl.sink_payload, "BEGIN");
-	} else {
-		struct dbm_conn *c = s->run->conn;
-		/* The write lock is taken here, before the version is read. */
-		if (c->driver->begin(c, true, s->run->lock_timeout, err) < 0)
-			return -1;
-	}
+	/* On SQLite the write lock is taken here, before the version is read.
+	 */
+	if (dbm_ddl_begin(&s->ddl, err) < 0)
+		return -1;
 	s->in_tx = true;
 	return 0;
 }
@@ -75,12 +72,33 @@ static int begin(struct session *s, struct dbm_err *err)
 static int commit(struct session *s, struct dbm_err *err)
 {
 	s->in_tx = false;
-	if (offline(s)) {
-		if (s->run->dialect->transactional_ddl)
-			s->ddl.sink(s->ddl.sink_payload, "COMMIT");
+	return dbm_ddl_commit(&s->ddl, err);
+}
+
+/*
+ * The run lock of the servers (PostgreSQL advisory lock, MySQL GET_LOCK),
+ * held from before the version table is read until the run ends.
+ */
+static int lock(struct session *s, struct dbm_err *err)
+{
+	struct dbm_conn *c = s->run->conn;
+	if (!c || !c->driver->lock)
 		return 0;
-	}
-	return s->run->conn->driver->commit(s->run->conn, err);
+	if (c->driver->lock(c, s->run->version_table, s->run->lock_timeout,
+			    err) < 0)
+		return -1;
+	s->locked = true;
+	return 0;
+}
+
+static void unlock(struct session *s)
+{
+	if (!s->locked)
+		return;
+	s->locked = false;
+	struct dbm_err ignored = DBM_ERR_INIT;
+	s->run->conn->driver->unlock(s->run->conn, s->run->version_table,
+				     &ignored);
 }
 
 static void rollback(struct session *s)
@@ -233,6 +251,9 @@ static int write_delta(struct session *s, const dbm_revset *removed,
 				     table.buf);
 			add_id_literal(&sql, revs[a].id);
 			dbm_buf_addch(&sql, ')');
+			if (s->run->dialect->insert_returning)
+				dbm_buf_addf(&sql, " RETURNING %s.version_num",
+					     table.buf);
 		}
 		rc = dbm_ddl_exec(&s->ddl, sql.buf, NULL, 0, NULL, err);
 	}
@@ -256,6 +277,37 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * Where DDL commits implicitly (MySQL) a failed revision is half applied:
+ * say which of its statements stay, on the same line.
+ */
+static void add_applied(struct dbm_err *err, const struct dbm_ddl *ddl)
+{
+	struct dbm_buf msg = DBM_BUF_INIT;
+	dbm_buf_addf(&msg,
+		     "%s; the database is left part-way through this "
+		     "revision: %zu statement(s) already applied and "
+		     "committed:",
+		     err->msg, ddl->applied.len);
+	for (size_t i = 0; i < ddl->applied.len; i++) {
+		dbm_buf_adds(&msg, i ? "; " : " ");
+		bool space = false;
+		for (const char *p = ddl->applied.items[i]; *p; p++) {
+			if (*p == ' ' || *p == '\n' || *p == '\t' ||
+			    *p == '\r') {
+				space = true;
+				continue;
+			}
+			if (space && msg.buf[msg.len - 1] != ' ')
+				dbm_buf_addch(&msg, ' ');
+			space = false;
+			dbm_buf_addch(&msg, *p);
+		}
+	}
+	snprintf(err->msg, sizeof(err->msg), "%s", msg.buf);
+	dbm_buf_release(&msg);
 }
 
 /* Call the revision's upgrade or downgrade function under the context. */
@@ -283,6 +335,8 @@ static int call_revision(struct session *s, size_t rev, bool up,
 	int rc = dbm_lua_pcall(L, 2, 0, DBM_EFAIL, err);
 	dbm_lua_set_ctx(L, old);
 	lua_settop(L, top);
+	if (rc < 0 && s->run->dialect->implicit_commit && s->ddl.applied.len)
+		add_applied(err, &s->ddl);
 	if (rc < 0)
 		dbm_err_prefix(err, "%s of revision '%s' failed",
 			       up ? "upgrade" : "downgrade", r->id);
@@ -455,6 +509,7 @@ static void session_init(struct session *s, struct dbm_run *run)
 	s->map = run->scripts ? &run->scripts->map : NULL;
 	s->ddl.dialect = run->dialect;
 	s->ddl.conn = run->conn;
+	s->ddl.lock_timeout = run->lock_timeout;
 	if (!run->conn) {
 		s->ddl.sink = offline_statement;
 		s->ddl.sink_payload = run;
@@ -464,6 +519,7 @@ static void session_init(struct session *s, struct dbm_run *run)
 static void session_release(struct session *s)
 {
 	rollback(s);
+	unlock(s);
 	dbm_ddl_release(&s->ddl);
 	dbm_vec_release(&s->heads);
 }
@@ -479,7 +535,7 @@ static int migrate(struct dbm_run *run, enum direction dir, const char *start,
 	int rc = -1;
 
 	log_context(&s);
-	if (begin(&s, err) < 0)
+	if (lock(&s, err) < 0 || begin(&s, err) < 0)
 		goto done;
 	if (dir == STAMP && purge) {
 		/* As Alembic: the rows are not read, so unknown ones go too. */

@@ -127,7 +127,7 @@ static const char *str_of(const dbm_revset *set)
 static const char *result(int rc, const struct dbm_err *err,
 			  const dbm_revset *out)
 {
-	static char buf[2048];
+	static char buf[sizeof(((struct dbm_err *)0)->msg) + 64];
 	if (rc < 0)
 		snprintf(buf, sizeof(buf), "!%s%s%s", err->msg,
 			 err->kind == DBM_EUSAGE ? "" : " [not EUSAGE]",
