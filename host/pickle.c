@@ -809,7 +809,7 @@ static int run(struct up *u, struct node **result)
 			return truncated(u);
 		unsigned char op = u->p[u->pos++];
 		struct node *n, *k, *v;
-		size_t first;
+		size_t first = 0;
 		uint64_t len;
 		switch (op) {
 		case '(': /* MARK */
