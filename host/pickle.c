@@ -377,6 +377,8 @@ static int read_line(struct up *u, const unsigned char **s, size_t *n)
 {
 	const unsigned char *start = u->p + u->pos;
 	const unsigned char *nl = memchr(start, '\n', u->len - u->pos);
+	*s = NULL;
+	*n = 0;
 	if (!nl)
 		return truncated(u);
 	*s = start;
@@ -598,8 +600,8 @@ static int hexval(unsigned char c)
 /* STRING: a quoted repr, undone as codecs.escape_decode does. */
 static int op_string(struct up *u)
 {
-	const unsigned char *s;
-	size_t n;
+	const unsigned char *s = NULL;
+	size_t n = 0;
 	if (read_line(u, &s, &n) < 0)
 		return -1;
 	if (n < 2 || s[0] != s[n - 1] || (s[0] != '\'' && s[0] != '"'))
@@ -663,8 +665,8 @@ static int op_string(struct up *u)
  */
 static int op_unicode(struct up *u)
 {
-	const unsigned char *s;
-	size_t n;
+	const unsigned char *s = NULL;
+	size_t n = 0;
 	if (read_line(u, &s, &n) < 0)
 		return -1;
 	struct dbm_buf b = DBM_BUF_INIT;
@@ -712,8 +714,8 @@ static int op_unicode(struct up *u)
 
 static int op_float_text(struct up *u)
 {
-	const unsigned char *s;
-	size_t n;
+	const unsigned char *s = NULL;
+	size_t n = 0;
 	if (read_line(u, &s, &n) < 0)
 		return -1;
 	char text[64];
@@ -737,8 +739,8 @@ static int op_float_text(struct up *u)
 /* INT and LONG (protocol 0): "I01" and "I00" are True and False. */
 static int op_int_text(struct up *u, bool is_long)
 {
-	const unsigned char *s;
-	size_t n;
+	const unsigned char *s = NULL;
+	size_t n = 0;
 	if (read_line(u, &s, &n) < 0)
 		return -1;
 	if (!is_long && n == 2 && s[0] == '0' && (s[1] == '0' || s[1] == '1')) {
@@ -764,8 +766,8 @@ static int op_int_text(struct up *u, bool is_long)
 /* PUT and GET (protocol 0): the memo key as a decimal line. */
 static int op_memo_text(struct up *u, bool put)
 {
-	const unsigned char *s;
-	size_t n;
+	const unsigned char *s = NULL;
+	size_t n = 0;
 	if (read_line(u, &s, &n) < 0)
 		return -1;
 	bool neg;
