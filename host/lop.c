@@ -240,6 +240,22 @@ static const struct type_def *find_type_def(const char *name)
 }
 
 /* Push a new type table of the given name. */
+/* Types are read-only once made: only their constructors fill them. */
+static int l_type_newindex(lua_State *L)
+{
+	return luaL_error(L, "sa types are read-only: call the type (as in "
+			     "sa.String(36)) for a new one");
+}
+
+/* t[key] = the value at the top (popped), past the read-only guard. */
+static void set_type_field(lua_State *L, int t, const char *key)
+{
+	t = lua_absindex(L, t);
+	lua_pushstring(L, key);
+	lua_insert(L, -2);
+	lua_rawset(L, t);
+}
+
 static void push_type(lua_State *L, const char *name)
 {
 	lua_createtable(L, 0, 4);
@@ -281,24 +297,24 @@ static int l_type_call(lua_State *L)
 			lua_pushvalue(L, i);
 			lua_rawseti(L, -2, i - 1);
 		}
-		lua_setfield(L, t, "values");
+		set_type_field(L, t, "values");
 	} else if (def->kind == DBM_T_NUMERIC || def->kind == DBM_T_FLOAT) {
 		if (last >= 2) {
 			lua_pushinteger(L, luaL_checkinteger(L, 2));
-			lua_setfield(L, t, "precision");
+			set_type_field(L, t, "precision");
 		}
 		if (last >= 3) {
 			lua_pushinteger(L, luaL_checkinteger(L, 3));
-			lua_setfield(L, t, "scale");
+			set_type_field(L, t, "scale");
 		}
 	} else if (def->kind == DBM_T_DATETIME || def->kind == DBM_T_TIME) {
 		if (last >= 2) {
 			lua_pushboolean(L, lua_toboolean(L, 2));
-			lua_setfield(L, t, "timezone");
+			set_type_field(L, t, "timezone");
 		}
 	} else if (last >= 2) {
 		lua_pushinteger(L, luaL_checkinteger(L, 2));
-		lua_setfield(L, t, "length");
+		set_type_field(L, t, "length");
 	}
 	lua_pushvalue(L, t);
 	return 1;
@@ -1503,6 +1519,7 @@ static void new_metatables(lua_State *L)
 	    MT_FK,     MT_TABLE,      NULL};
 	static const luaL_Reg type_fns[] = {{"__call", l_type_call},
 					    {"__tostring", l_type_tostring},
+					    {"__newindex", l_type_newindex},
 					    {NULL, NULL}};
 	static const luaL_Reg text_fns[] = {{"__tostring", l_text_tostring},
 					    {NULL, NULL}};
@@ -1538,7 +1555,7 @@ void dbm_lop_push_sa(lua_State *L)
 		push_type(L, type_defs[i].name);
 		if (type_defs[i].length >= 0) {
 			lua_pushinteger(L, type_defs[i].length);
-			lua_setfield(L, -2, "length");
+			set_type_field(L, lua_gettop(L) - 1, "length");
 		}
 		lua_setfield(L, -2, type_defs[i].name);
 	}

@@ -12,7 +12,7 @@
 
 /* Registry keys: addresses of these. */
 static const char CTX_KEY = 'c';
-static const char BASE_KEY = 'b';
+static const char ENV_MT_KEY = 'e';
 static const char OP_KEY = 'o';
 static const char SA_KEY = 's';
 
@@ -74,12 +74,9 @@ static int l_print(lua_State *L)
 /* _ENV's __index: a read of an unknown global is an error (typos surface). */
 static int l_env_index(lua_State *L)
 {
-	/* [env, key]; upvalues: the chunk's own copies, the base */
+	/* [env, key]; upvalue: the base */
 	lua_pushvalue(L, 2);
 	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
-		return 1;
-	lua_pushvalue(L, 2);
-	if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL)
 		return 1;
 	if (lua_type(L, 2) == LUA_TSTRING)
 		return luaL_error(L, "undefined global '%s'",
@@ -98,8 +95,6 @@ static int l_env_newindex(lua_State *L)
 	return luaL_error(L, "assignment to undeclared global");
 }
 
-/* The sandbox's os keeps its time functions only: reading another is an
- * error naming it, as for an unknown global. */
 static int l_os_index(lua_State *L)
 {
 	/* [os, key] */
@@ -109,36 +104,7 @@ static int l_os_index(lua_State *L)
 	return luaL_error(L, "undefined field of 'os'");
 }
 
-/*
- * Push a copy of the table at idx, with the same metatable; with depth > 1
- * its table values are copied too (depth - 1). Each chunk and each call of
- * a revision gets its own copies of the libraries, op and sa, so what one
- * revision does to them stays its own.
- */
-static void push_copy(lua_State *L, int idx, int depth)
-{
-	idx = lua_absindex(L, idx);
-	luaL_checkstack(L, 4, "copying a sandbox table");
-	lua_newtable(L);
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		/* [copy, key, value] */
-		if (depth > 1 && lua_type(L, -1) == LUA_TTABLE) {
-			push_copy(L, -1, depth - 1);
-			lua_replace(L, -2);
-		}
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, -4);
-	}
-	if (lua_getmetatable(L, idx))
-		lua_setmetatable(L, -2);
-}
-
-/*
- * getmetatable() without the string metatable: through it a revision could
- * change the string methods of the whole state, the host's included.
- */
+/* A string's metatable is the host's: a revision gets none. */
 static int l_getmetatable(lua_State *L)
 {
 	luaL_checkany(L, 1);
@@ -150,7 +116,70 @@ static int l_getmetatable(lua_State *L)
 	return 1; /* __metatable when set, else the metatable */
 }
 
-/* Copy the named fields of the library at the top into a new table. */
+/*
+ * The tables every revision shares (string, op, sa...) are read-only
+ * proxies made once per state: reads reach the real table, writes raise,
+ * so one revision cannot change what the next one sees, and loading a
+ * revision costs one empty _ENV table, however many there are.
+ */
+static int l_readonly_newindex(lua_State *L)
+{
+	lua_getmetatable(L, 1);
+	lua_getfield(L, -1, "__dbm_readonly");
+	return luaL_error(L, "'%s' is read-only in a revision",
+			  lua_tostring(L, -1));
+}
+
+static int l_readonly_pairs(lua_State *L)
+{
+	/* pairs(proxy) walks the real table */
+	lua_getmetatable(L, 1);
+	lua_getfield(L, -1, "__index");
+	lua_getglobal(L, "next");
+	lua_insert(L, -2);
+	lua_pushnil(L);
+	return 3;
+}
+
+/* Replace the table at the top by a read-only proxy named name. */
+static void make_readonly(lua_State *L, const char *name)
+{
+	/* [real] */
+	lua_newtable(L);
+	lua_createtable(L, 0, 5);
+	lua_pushvalue(L, -3);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, l_readonly_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushcfunction(L, l_readonly_pairs);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pushstring(L, name);
+	lua_setfield(L, -2, "__dbm_readonly");
+	lua_setmetatable(L, -2);
+	lua_remove(L, -2);
+	/* [proxy] */
+}
+
+/* rawset may not write through a proxy's back door. */
+static int l_rawset(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (lua_getmetatable(L, 1)) {
+		if (lua_getfield(L, -1, "__dbm_readonly") == LUA_TSTRING)
+			return luaL_error(L, "'%s' is read-only in a revision",
+					  lua_tostring(L, -1));
+		lua_pop(L, 2);
+	}
+	luaL_checkany(L, 2);
+	luaL_checkany(L, 3);
+	lua_settop(L, 3);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+/* Push a copy of the fields only (or all) of package.loaded[lib]. */
 static void push_lib_copy(lua_State *L, const char *lib,
 			  const char *const *only)
 {
@@ -179,7 +208,7 @@ static void push_lib_copy(lua_State *L, const char *lib,
 
 void dbm_lua_sandbox_init(lua_State *L)
 {
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &BASE_KEY);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &ENV_MT_KEY);
 	int done = !lua_isnil(L, -1);
 	lua_pop(L, 1);
 	if (done)
@@ -198,10 +227,10 @@ void dbm_lua_sandbox_init(lua_State *L)
 
 	lua_newtable(L); /* [base] */
 	static const char *const safe_globals[] = {
-	    "assert", "error",	"getmetatable", "ipairs",   "next",
-	    "pairs",  "pcall",	"rawequal",	"rawget",   "rawlen",
-	    "rawset", "select", "setmetatable", "tonumber", "tostring",
-	    "type",   "xpcall", "_VERSION",	NULL,
+	    "assert",	    "error",	"ipairs",   "next",   "pairs",
+	    "pcall",	    "rawequal", "rawget",   "rawlen", "select",
+	    "setmetatable", "tonumber", "tostring", "type",   "xpcall",
+	    "_VERSION",	    NULL,
 	};
 	for (const char *const *g = safe_globals; *g; g++) {
 		lua_getglobal(L, *g);
@@ -211,79 +240,68 @@ void dbm_lua_sandbox_init(lua_State *L)
 	lua_setfield(L, -2, "print");
 	lua_pushcfunction(L, l_getmetatable);
 	lua_setfield(L, -2, "getmetatable");
+	lua_pushcfunction(L, l_rawset);
+	lua_setfield(L, -2, "rawset");
 	static const char *const libnames[] = {"string", "table", "math",
 					       "utf8", NULL};
 	for (const char *const *lib = libnames; *lib; lib++) {
 		push_lib_copy(L, *lib, NULL);
+		make_readonly(L, *lib);
 		lua_setfield(L, -2, *lib);
 	}
 	static const char *const os_time[] = {"time", "clock", "date",
 					      "difftime", NULL};
 	push_lib_copy(L, "os", os_time);
-	lua_createtable(L, 0, 1);
+	lua_createtable(L, 0, 2);
 	lua_pushcfunction(L, l_os_index);
 	lua_setfield(L, -2, "__index");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
+	make_readonly(L, "os");
 	lua_setfield(L, -2, "os");
 
 	dbm_lop_push_op(L);
+	lua_getfield(L, -1, "util");
+	make_readonly(L, "op.util");
+	lua_setfield(L, -2, "util");
+	make_readonly(L, "op");
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &OP_KEY);
 	lua_setfield(L, -2, "op");
 	dbm_lop_push_sa(L);
+	make_readonly(L, "sa");
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &SA_KEY);
 	lua_setfield(L, -2, "sa");
 
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &BASE_KEY);
-}
-
-/* op and sa: fresh copies (their tables too) of the sandbox's originals. */
-void dbm_lua_push_op(lua_State *L)
-{
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &OP_KEY);
-	push_copy(L, -1, 2);
-	lua_remove(L, -2);
-}
-
-void dbm_lua_push_sa(lua_State *L)
-{
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &SA_KEY);
-	push_copy(L, -1, 2);
-	lua_remove(L, -2);
-}
-
-/*
- * Push a fresh _ENV for one chunk: empty, so every assignment raises; reads
- * find the chunk's own copies of the libraries, op and sa, then the base.
- */
-static void push_env(lua_State *L)
-{
-	static const char *const own[] = {"string", "table", "math",
-					  "utf8",   "os",    NULL};
-	lua_newtable(L);
+	/* The one metatable of every revision's _ENV. */
 	lua_createtable(L, 0, 3);
-	lua_createtable(L, 0, 8);
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &BASE_KEY);
-	/* [env, mt, own, base] */
-	for (const char *const *lib = own; *lib; lib++) {
-		lua_getfield(L, -1, *lib);
-		push_copy(L, -1, 1);
-		lua_setfield(L, -4, *lib);
-		lua_pop(L, 1);
-	}
-	dbm_lua_push_op(L);
-	lua_setfield(L, -3, "op");
-	dbm_lua_push_sa(L);
-	lua_setfield(L, -3, "sa");
-	lua_pushcclosure(L, l_env_index, 2);
+	lua_insert(L, -2);
+	lua_pushcclosure(L, l_env_index, 1);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, l_env_newindex);
 	lua_setfield(L, -2, "__newindex");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &ENV_MT_KEY);
+}
+
+void dbm_lua_push_op(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &OP_KEY);
+}
+
+void dbm_lua_push_sa(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &SA_KEY);
+}
+
+/* Push a fresh _ENV for one chunk: empty, reads fall back to the base. */
+static void push_env(lua_State *L)
+{
+	lua_newtable(L);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &ENV_MT_KEY);
 	lua_setmetatable(L, -2);
 }
 
