@@ -13,7 +13,8 @@ int cmd_check_migration(struct dbm_cli *cli, int argc, char **argv,
 	int rc = -1;
 	if (dbm_cli_parse(cli, opts, argc, argv, "check_migration", &args,
 			  err) < 0 ||
-	    dbm_cli_load_scripts(cli, err) < 0)
+	    dbm_cli_load_scripts(cli, err) < 0 ||
+	    dbm_scripts_check(cli->L, &cli->scripts, err) < 0)
 		goto done;
 	const struct dbm_revmap *map = &cli->scripts.map;
 	if (map->heads.len != 1) {

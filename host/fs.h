@@ -10,6 +10,9 @@
 
 /* Append the whole file to out. */
 int dbm_fs_read(struct dbm_buf *out, const char *path, struct dbm_err *err);
+/* The same for name in the directory open as dirfd; path for messages. */
+int dbm_fs_read_at(struct dbm_buf *out, int dirfd, const char *name,
+		   const char *path, struct dbm_err *err);
 /* Write data to path through a temporary file and a rename. */
 int dbm_fs_write(const char *path, const char *data, size_t n,
 		 struct dbm_err *err);

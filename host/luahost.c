@@ -333,17 +333,14 @@ int dbm_lua_pcall(lua_State *L, int nargs, int nresults, enum dbm_err_kind kind,
 	return -1;
 }
 
-int dbm_lua_run_file(lua_State *L, const char *path, const char *chunkname,
-		     struct dbm_err *err)
+int dbm_lua_run_buffer(lua_State *L, const char *text, size_t len,
+		       const char *chunkname, struct dbm_err *err)
 {
-	struct dbm_buf text = DBM_BUF_INIT;
 	struct dbm_buf name = DBM_BUF_INIT;
 	int rc = -1;
-	if (dbm_fs_read(&text, path, err) < 0)
-		goto done;
 	dbm_buf_addf(&name, "@%s", chunkname);
 	/* Text mode only: binary chunks bypass the compiler's checks. */
-	if (luaL_loadbufferx(L, text.buf, text.len, name.buf, "t") != LUA_OK) {
+	if (luaL_loadbufferx(L, text, len, name.buf, "t") != LUA_OK) {
 		dbm_err_set(err, DBM_EUSAGE, "%s", lua_tostring(L, -1));
 		lua_pop(L, 1);
 		goto done;
@@ -356,6 +353,16 @@ int dbm_lua_run_file(lua_State *L, const char *path, const char *chunkname,
 	rc = 0;
 done:
 	dbm_buf_release(&name);
+	return rc;
+}
+
+int dbm_lua_run_file(lua_State *L, const char *path, const char *chunkname,
+		     struct dbm_err *err)
+{
+	struct dbm_buf text = DBM_BUF_INIT;
+	int rc = dbm_fs_read(&text, path, err);
+	if (rc == 0)
+		rc = dbm_lua_run_buffer(L, text.buf, text.len, chunkname, err);
 	dbm_buf_release(&text);
 	return rc;
 }

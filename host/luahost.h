@@ -7,6 +7,7 @@
 #define DBM_LUAHOST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <lua.h>
 
@@ -41,6 +42,8 @@ struct dbm_lua_ctx *dbm_lua_ctx(lua_State *L);
  * pushed and err holds "file:line: message" (usage class: a broken script
  * is a broken revision graph input).
  */
+int dbm_lua_run_buffer(lua_State *L, const char *text, size_t len,
+		       const char *chunkname, struct dbm_err *err);
 int dbm_lua_run_file(lua_State *L, const char *path, const char *chunkname,
 		     struct dbm_err *err);
 /*

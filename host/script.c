@@ -1,8 +1,11 @@
 #include "script.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <luaconf.h>
@@ -11,6 +14,7 @@
 #include "fs.h"
 #include "luahost.h"
 #include "mem.h"
+#include "revscan.h"
 
 bool dbm_scripts_valid_id(const char *id)
 {
@@ -164,16 +168,79 @@ static int read_revision(lua_State *L, const char *path,
 	return 0;
 }
 
+/* Run a revision file's text through Lua and read the table it returns. */
+static int load_revision(lua_State *L, const struct dbm_buf *text,
+			 const char *path, struct dbm_revision *rev,
+			 struct dbm_err *err)
+{
+	struct dbm_buf name = DBM_BUF_INIT;
+	chunk_name(&name, path);
+	int rc = dbm_lua_run_buffer(L, text->buf, text->len, name.buf, err);
+	dbm_buf_release(&name);
+	if (rc < 0) {
+		memset(rev, 0, sizeof(*rev));
+		return -1;
+	}
+	return read_revision(L, path, rev, err);
+}
+
+static bool same_list(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool same_string(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+int dbm_scripts_check(lua_State *L, const struct dbm_scripts *s,
+		      struct dbm_err *err)
+{
+	struct dbm_buf text = DBM_BUF_INIT;
+	int rc = 0, top = lua_gettop(L);
+	for (size_t i = 0; i < s->map.len && rc == 0; i++) {
+		const struct dbm_revision *want = &s->map.revs[i];
+		struct dbm_revision got;
+		dbm_buf_reset(&text);
+		rc = dbm_fs_read(&text, want->path, err);
+		if (rc == 0)
+			rc = load_revision(L, &text, want->path, &got, err);
+		lua_settop(L, top);
+		if (rc == 0 &&
+		    !(same_string(got.id, want->id) &&
+		      same_list(got.down, got.ndown, want->down, want->ndown) &&
+		      same_list(got.labels, got.nlabels, want->labels,
+				want->nlabels) &&
+		      same_list(got.depends, got.ndepends, want->depends,
+				want->ndepends) &&
+		      same_string(got.message, want->message) &&
+		      same_string(got.create_date, want->create_date)))
+			rc = dbm_err_set(err, DBM_EUSAGE,
+					 "'%s': the header fields differ from "
+					 "what the file's Lua returns",
+					 want->path);
+		dbm_revision_release(&got);
+	}
+	dbm_buf_release(&text);
+	return rc;
+}
+
 int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 		     struct dbm_err *err)
 {
 	dbm_scripts_release(out);
 	struct dbm_buf versions = DBM_BUF_INIT, path = DBM_BUF_INIT,
-		       name = DBM_BUF_INIT;
+		       text = DBM_BUF_INIT;
 	char **names = NULL;
 	size_t count = 0, n = 0;
 	struct dbm_revision *revs = NULL;
-	int rc = -1;
+	int rc = -1, dirfd = -1;
 
 	dbm_buf_addf(&versions, "%s/versions", dir);
 	if (!dbm_fs_is_dir(dir)) {
@@ -186,20 +253,38 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 	out->dir = dbm_xstrdup(dir);
 	out->versions = dbm_buf_detach(&versions);
 	revs = dbm_xcalloc(count + 1, sizeof(*revs));
+	dirfd = open(out->versions, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		dbm_err_set(err, DBM_EUSAGE, "cannot open directory '%s': %s",
+			    out->versions, strerror(errno));
+		goto done;
+	}
 	int top = lua_gettop(L);
 	for (; n < count; n++) {
 		dbm_buf_reset(&path);
 		file_path(&path, out, names[n]);
-		dbm_buf_reset(&name);
-		chunk_name(&name, path.buf);
-		if (dbm_lua_run_file(L, path.buf, name.buf, err) < 0)
+		dbm_buf_reset(&text);
+		if (dbm_fs_read_at(&text, dirfd, names[n], path.buf, err) < 0)
 			goto done;
-		int bad = read_revision(L, path.buf, &revs[n], err);
-		lua_settop(L, top);
-		if (bad < 0) {
+		/* The usual header is read as text; Lua runs the rest. */
+		if (dbm_revscan(text.buf, text.len, &revs[n])) {
+			revs[n].path = dbm_xstrdup(path.buf);
+			if (!dbm_scripts_valid_id(revs[n].id)) {
+				dbm_err_set(err, DBM_EUSAGE,
+					    "'%s': revision id '%s' must be 1 "
+					    "to 32 letters, digits or '_'",
+					    path.buf, revs[n].id);
+				n++;
+				goto done;
+			}
+			continue;
+		}
+		if (load_revision(L, &text, path.buf, &revs[n], err) < 0) {
 			n++; /* release the partly read one too */
+			lua_settop(L, top);
 			goto done;
 		}
+		lua_settop(L, top);
 	}
 	rc = dbm_revmap_build(&out->map, revs, count, err);
 	revs = NULL; /* owned by the map, even on error */
@@ -209,8 +294,10 @@ done:
 			dbm_revision_release(&revs[i]);
 		free(revs);
 	}
+	if (dirfd >= 0)
+		close(dirfd);
 	dbm_fs_names_free(names);
-	dbm_buf_release(&name);
+	dbm_buf_release(&text);
 	dbm_buf_release(&path);
 	dbm_buf_release(&versions);
 	return rc;

@@ -30,6 +30,14 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 		     struct dbm_err *err);
 void dbm_scripts_release(struct dbm_scripts *s);
 
+/*
+ * Compile and run every revision file and check that each returns what its
+ * header said (dbm_scripts_load reads usual headers as text): a syntax
+ * error anywhere in a file surfaces here. check_migration runs it.
+ */
+int dbm_scripts_check(lua_State *L, const struct dbm_scripts *s,
+		      struct dbm_err *err);
+
 /* Load revision rev's file again and push the table it returns. */
 int dbm_scripts_push(lua_State *L, const struct dbm_scripts *s, size_t rev,
 		     struct dbm_err *err);
