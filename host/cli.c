@@ -40,6 +40,7 @@ static const struct command commands[] = {
     {"stamp", cmd_stamp, "set the version table without running anything"},
     {"revision", cmd_revision, "write a new revision file"},
     {"merge", cmd_merge, "write a revision merging several heads"},
+    {"purge_deleted", cmd_purge_deleted, "purge old soft-deleted rows"},
 };
 
 /* oslo.config's default files for project "tacker", the first found. */

@@ -85,6 +85,8 @@ int cmd_stamp(struct dbm_cli *cli, int argc, char **argv, struct dbm_err *err);
 int cmd_revision(struct dbm_cli *cli, int argc, char **argv,
 		 struct dbm_err *err);
 int cmd_merge(struct dbm_cli *cli, int argc, char **argv, struct dbm_err *err);
+int cmd_purge_deleted(struct dbm_cli *cli, int argc, char **argv,
+		      struct dbm_err *err);
 
 /* upgrade and downgrade share one implementation. */
 int dbm_cli_migrate(struct dbm_cli *cli, int argc, char **argv, bool up,

@@ -1172,6 +1172,17 @@ done:
 	return ret;
 }
 
+/*
+ * The client library's global state (set up by the first mysql_init) ends
+ * with the code that uses it: at exit, or when the Lua module is unloaded
+ * (lua_close unloads dbmanage.so, and with it libmariadb, whose state
+ * would otherwise be left allocated and unreachable).
+ */
+__attribute__((destructor)) static void library_end(void)
+{
+	mysql_library_end();
+}
+
 const struct dbm_driver dbm_driver_mysql = {
     .version = 1,
     .dialect = "mysql",

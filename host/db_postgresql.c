@@ -11,6 +11,15 @@
  * its own: a blocking pg_advisory_lock would wait forever on CREATE INDEX
  * CONCURRENTLY run by the main connection, which waits for every other
  * transaction, the lock's included. The lock dies with its session.
+ *
+ * That session ends the moment a killed client's socket closes; the work
+ * session does not: its backend finishes the statement in progress (a long
+ * UPDATE, a pg_sleep) before it notices the client is gone, and keeps its
+ * transaction, with the locks and uncommitted catalog rows of a half-run
+ * revision, until then. So while the run lock is held, every BEGIN of the
+ * work session also takes a transaction-level advisory lock of its own
+ * key, polled the same way: the next run waits for a killed run's last
+ * transaction to end instead of overlapping it.
  */
 #include "db.h"
 
@@ -66,6 +75,7 @@ struct pg_conn {
 	PGconn *lock_pg;	 /* the run lock's session, or NULL */
 	char *lock_name;
 	int64_t lock_key;
+	int64_t tx_key; /* the work session's transaction lock */
 };
 
 static struct pg_conn *to_pg(struct dbm_conn *conn)
@@ -548,6 +558,9 @@ done:
 
 /* Transactions. */
 
+static int poll_lock(struct pg_conn *conn, PGconn *pg, const char *sql,
+		     int64_t key, double timeout, struct dbm_err *err);
+
 /* Run a statement without parameters that returns no rows. */
 static int run_simple(struct pg_conn *conn, const char *sql,
 		      struct dbm_err *err)
@@ -569,16 +582,28 @@ static int pg_begin(struct dbm_conn *base, bool write, double timeout,
 		    struct dbm_err *err)
 {
 	struct pg_conn *conn = to_pg(base);
-	/* The run lock is taken apart (lock), so a write BEGIN is a BEGIN. */
-	(void)write;
-	(void)timeout;
 	/* PostgreSQL only warns; say it as the SQLite driver does. */
 	if (PQtransactionStatus(conn->pg) == PQTRANS_INTRANS ||
 	    PQtransactionStatus(conn->pg) == PQTRANS_INERROR)
 		return dbm_err_set(err, DBM_EFAIL,
 				   "cannot start a transaction within a "
 				   "transaction");
-	return run_simple(conn, "BEGIN", err);
+	if (run_simple(conn, "BEGIN", err) < 0)
+		return -1;
+	/*
+	 * The run lock is taken apart (lock); under it, a write BEGIN also
+	 * waits up to timeout for a killed run's last transaction (see the
+	 * top of the file).
+	 */
+	if (!write || !conn->lock_pg)
+		return 0;
+	if (poll_lock(conn, conn->pg, "SELECT pg_try_advisory_xact_lock($1)",
+		      conn->tx_key, timeout, err) < 0) {
+		struct dbm_err ignored = DBM_ERR_INIT;
+		run_simple(conn, "ROLLBACK", &ignored);
+		return -1;
+	}
+	return 0;
 }
 
 static int pg_commit(struct dbm_conn *base, struct dbm_err *err)
@@ -643,13 +668,16 @@ static uint64_t fnv1a(uint64_t h, const char *s)
 	return h;
 }
 
-static int64_t lock_key(const char *database, const char *name)
+/* The run lock's key; with suffix ":transaction", the work session's. */
+static int64_t lock_key(const char *database, const char *name,
+			const char *suffix)
 {
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
 	h = fnv1a(h, "tacker-db-manage:");
 	h = fnv1a(h, database);
 	h = fnv1a(h, ":");
 	h = fnv1a(h, name);
+	h = fnv1a(h, suffix);
 	int64_t key;
 	memcpy(&key, &h, sizeof(key)); /* the bits as a bigint */
 	return key;
@@ -671,9 +699,12 @@ static void pause_for(double seconds)
 		;
 }
 
-/* pg_try_advisory_lock(key) on pg: 1 taken, 0 held elsewhere, -1 error. */
-static int try_lock(struct pg_conn *conn, PGconn *pg, int64_t key,
-		    struct dbm_err *err)
+/*
+ * The statement sql (pg_try_advisory_lock or its _xact_ form) for key on
+ * pg: 1 taken, 0 held elsewhere, -1 error.
+ */
+static int try_lock(struct pg_conn *conn, PGconn *pg, const char *sql,
+		    int64_t key, struct dbm_err *err)
 {
 	char text[32];
 	const char *values[1] = {text};
@@ -681,8 +712,7 @@ static int try_lock(struct pg_conn *conn, PGconn *pg, int64_t key,
 	int ret = -1;
 
 	snprintf(text, sizeof(text), "%" PRId64, key);
-	PGresult *res = PQexecParams(pg, "SELECT pg_try_advisory_lock($1)", 1,
-				     types, values, NULL, NULL, 0);
+	PGresult *res = PQexecParams(pg, sql, 1, types, values, NULL, NULL, 0);
 	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK ||
 	    PQntuples(res) != 1 || PQnfields(res) != 1) {
 		set_exec_error(conn, pg, res, err);
@@ -728,30 +758,21 @@ done:
 	PQclear(res);
 }
 
-static int pg_lock(struct dbm_conn *base, const char *name, double timeout,
-		   struct dbm_err *err)
+/*
+ * Poll sql (see try_lock) for key on pg with back-off for up to timeout
+ * seconds; when it stays held, the error names its holder.
+ */
+static int poll_lock(struct pg_conn *conn, PGconn *pg, const char *sql,
+		     int64_t key, double timeout, struct dbm_err *err)
 {
-	struct pg_conn *conn = to_pg(base);
 	struct dbm_buf holder = DBM_BUF_INIT;
-	PGconn *pg = NULL;
 	int ret = -1;
 
-	if (conn->lock_pg) {
-		dbm_err_set(err, DBM_EFAIL,
-			    "cannot take the run lock '%s': this connection "
-			    "already holds '%s'",
-			    name, conn->lock_name);
-		goto done;
-	}
 	if (!(timeout > 0)) /* also NaN */
 		timeout = 0;
-	if (open_session(&pg, &conn->params, shown_url(conn), conn->password,
-			 err) < 0)
-		goto done;
-	int64_t key = lock_key(PQdb(conn->pg), name);
 	double deadline = now() + timeout, pause = LOCK_PAUSE_MIN;
 	for (;;) {
-		int got = try_lock(conn, pg, key, err);
+		int got = try_lock(conn, pg, sql, key, err);
 		if (got < 0)
 			goto done;
 		if (got)
@@ -769,14 +790,41 @@ static int pg_lock(struct dbm_conn *base, const char *name, double timeout,
 		pause_for(pause < left ? pause : left);
 		pause = pause * 2 < LOCK_PAUSE_MAX ? pause * 2 : LOCK_PAUSE_MAX;
 	}
+	ret = 0;
+done:
+	dbm_buf_release(&holder);
+	return ret;
+}
+
+static int pg_lock(struct dbm_conn *base, const char *name, double timeout,
+		   struct dbm_err *err)
+{
+	struct pg_conn *conn = to_pg(base);
+	PGconn *pg = NULL;
+	int ret = -1;
+
+	if (conn->lock_pg) {
+		dbm_err_set(err, DBM_EFAIL,
+			    "cannot take the run lock '%s': this connection "
+			    "already holds '%s'",
+			    name, conn->lock_name);
+		goto done;
+	}
+	if (open_session(&pg, &conn->params, shown_url(conn), conn->password,
+			 err) < 0)
+		goto done;
+	int64_t key = lock_key(PQdb(conn->pg), name, "");
+	if (poll_lock(conn, pg, "SELECT pg_try_advisory_lock($1)", key, timeout,
+		      err) < 0)
+		goto done;
 	conn->lock_pg = pg;
 	pg = NULL;
 	conn->lock_name = dbm_xstrdup(name);
 	conn->lock_key = key;
+	conn->tx_key = lock_key(PQdb(conn->pg), name, ":transaction");
 	ret = 0;
 done:
 	PQfinish(pg); /* ends the session: nothing stays locked */
-	dbm_buf_release(&holder);
 	return ret;
 }
 

@@ -69,6 +69,28 @@ void dbm_ddl_release(struct dbm_ddl *ddl)
 	dbm_vec_release(&ddl->created_types);
 	free(ddl->failed_sql);
 	ddl->failed_sql = NULL;
+	dbm_db_close(ddl->catalog);
+	ddl->catalog = NULL;
+}
+
+int dbm_ddl_catalog_open(struct dbm_ddl *ddl, struct dbm_err *err)
+{
+	struct dbm_url url = DBM_URL_INIT;
+	int ret = -1;
+
+	if (!dbm_ddl_offline(ddl) || !ddl->dialect->offline_catalog ||
+	    ddl->catalog)
+		return 0;
+	if (dbm_url_parse(&url, "sqlite://", err) < 0)
+		DBM_BUG("the in-memory SQLite URL does not parse");
+	if (dbm_db_connect(&ddl->catalog, &url, err) < 0) {
+		dbm_err_prefix(err, "cannot open the offline schema catalog");
+		goto done;
+	}
+	ret = 0;
+done:
+	dbm_url_release(&url);
+	return ret;
 }
 
 /* Scanning SQL text. */
@@ -351,7 +373,10 @@ int dbm_ddl_exec(struct dbm_ddl *ddl, const char *sql,
 			keep_failed(ddl, sql);
 			goto done;
 		}
-		dbm_vec_push(&ddl->applied, dbm_xstrdup(sql));
+		/* What changed the database, for a partial-revision report:
+		 * queries that read rows changed nothing. */
+		if (!out)
+			dbm_vec_push(&ddl->applied, dbm_xstrdup(sql));
 		ret = 0;
 		goto done;
 	}
@@ -361,6 +386,12 @@ int dbm_ddl_exec(struct dbm_ddl *ddl, const char *sql,
 	if (render_inline(ddl->dialect, &inline_sql, sql, params, nparams,
 			  err) < 0) {
 		keep_failed(ddl, sql);
+		goto done;
+	}
+	/* The catalog runs the script's own text: what the client will run. */
+	if (ddl->catalog &&
+	    dbm_db_exec(ddl->catalog, inline_sql.buf, NULL, 0, NULL, err) < 0) {
+		keep_failed(ddl, inline_sql.buf);
 		goto done;
 	}
 	ddl->sink(ddl->sink_payload, inline_sql.buf);

@@ -48,6 +48,11 @@ struct dbm_dialect {
 	bool insert_returning;
 	/* A real BOOLEAN type: Lua booleans bind as 'true'/'false', not 1/0. */
 	bool native_boolean;
+	/*
+	 * Offline, keep the schema in a catalog (see dbm_ddl_catalog_open):
+	 * the dialect reflects tables to rebuild them (SQLite).
+	 */
+	bool offline_catalog;
 
 	/* Rendering helpers. */
 	void (*quote)(struct dbm_buf *out, const char *ident);
@@ -86,10 +91,13 @@ struct dbm_dialect {
 			       const char *name, const char *type_,
 			       struct dbm_err *err);
 
-	/* Reflection (online only). */
+	/*
+	 * Reflection: online from the database, offline from the catalog
+	 * (dialects with offline_catalog); else an error.
+	 */
 	int (*table_names)(struct dbm_ddl *ddl, char ***out, size_t *out_n,
 			   struct dbm_err *err);
-	/* Fill out (initialized by the caller) from the live table; error
+	/* Fill out (initialized by the caller) from the table; error
 	 * "no such table 'x'" when it is missing. */
 	int (*reflect_table)(struct dbm_ddl *ddl, const char *table,
 			     struct dbm_table *out, struct dbm_err *err);
@@ -119,6 +127,13 @@ struct dbm_ddl {
 	DBM_VEC(char *) created_types;
 	/* How long begin waits for SQLite's write lock, in seconds. */
 	double lock_timeout;
+	/*
+	 * Offline: the catalog, the schema the script has built so far, or
+	 * NULL. It is a private in-memory SQLite database that every
+	 * statement sent to the sink also runs in (owned; closed by
+	 * dbm_ddl_release).
+	 */
+	struct dbm_conn *catalog;
 };
 
 /*
@@ -135,6 +150,19 @@ int dbm_ddl_commit(struct dbm_ddl *ddl, struct dbm_err *err);
 	}
 
 void dbm_ddl_release(struct dbm_ddl *ddl);
+/*
+ * Offline, open the catalog when the dialect keeps one (offline_catalog),
+ * else do nothing. Every statement of the script then also runs in it, so
+ * the dialect's reflection answers offline what the database would answer
+ * after the script so far: SQLite's table rebuilds and op.get_inspector()
+ * read the schema from there.
+ */
+int dbm_ddl_catalog_open(struct dbm_ddl *ddl, struct dbm_err *err);
+/* The connection reflection reads: the database, else the catalog, or NULL. */
+static inline struct dbm_conn *dbm_ddl_schema_conn(const struct dbm_ddl *ddl)
+{
+	return ddl->conn ? ddl->conn : ddl->catalog;
+}
 /* Forget the statements recorded for the previous revision. */
 void dbm_ddl_reset_applied(struct dbm_ddl *ddl);
 static inline bool dbm_ddl_offline(const struct dbm_ddl *ddl)
@@ -145,9 +173,10 @@ static inline bool dbm_ddl_offline(const struct dbm_ddl *ddl)
 /*
  * The choke point: run (online) or emit (offline) one statement written in
  * the dialect's placeholder style. Offline, parameters are rendered inline
- * as literals. out may be NULL; offline it is always set to NULL. On
- * failure the statement is kept in ddl->failed_sql and err says what the
- * database said.
+ * as literals, and the statement runs in the catalog (when there is one)
+ * before it reaches the sink. out may be NULL; offline it is always set
+ * to NULL. On failure the statement is kept in ddl->failed_sql and err
+ * says what the database (or the catalog) said.
  */
 int dbm_ddl_exec(struct dbm_ddl *ddl, const char *sql,
 		 const struct dbm_value *params, size_t nparams,

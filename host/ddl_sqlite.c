@@ -6,7 +6,9 @@
  * table, create _alembic_tmp_<table> with the new definition, copy the rows,
  * drop the old table, rename the new one, re-create the indexes. All of it
  * runs inside the caller's transaction, statement by statement through
- * dbm_ddl_exec.
+ * dbm_ddl_exec. Offline (--sql) the table is reflected from the catalog,
+ * the in-memory database the script so far has run in (see ddl.h), so a
+ * rebuild renders the same statements as online.
  */
 #include "ddl.h"
 
@@ -938,8 +940,8 @@ static long rebuild_column(struct rebuild *rb, const char *name,
 static int offline_error(const char *op, const char *table, struct dbm_err *err)
 {
 	return dbm_err_set(err, DBM_EFAIL,
-			   "operation '%s' on table '%s' needs the live schema "
-			   "on sqlite: offline rebuild is not supported yet",
+			   "operation '%s' on table '%s' rebuilds the table: "
+			   "offline that needs the schema catalog",
 			   op, table);
 }
 
@@ -1118,11 +1120,16 @@ static int rebuild(struct dbm_ddl *ddl, const char *op, const char *table,
 	dbm_table_init(&rb.old);
 	dbm_table_init(&rb.new);
 	rb.table = table;
-	if (dbm_ddl_offline(ddl)) {
+	if (!dbm_ddl_schema_conn(ddl)) {
 		offline_error(op, table, err);
 		goto done;
 	}
-	if (check_foreign_keys_off(ddl, table, err) < 0)
+	/*
+	 * Offline there is no connection to ask: PRAGMA foreign_keys is that
+	 * of the client the script runs in (off in the sqlite3 tool).
+	 */
+	if (!dbm_ddl_offline(ddl) &&
+	    check_foreign_keys_off(ddl, table, err) < 0)
 		goto done;
 	if (dbm_sqlite_reflect_table(ddl, table, &rb.old, err) < 0)
 		goto done;
@@ -1455,8 +1462,8 @@ static int sqlite_drop_column(struct dbm_ddl *ddl, const char *table,
 	int ret = -1;
 
 	dbm_table_init(&t);
-	if (!dbm_ddl_offline(ddl)) {
-		/* Online, look first: SQLite refuses columns in use. */
+	if (dbm_ddl_schema_conn(ddl)) {
+		/* Look first: SQLite refuses columns in use. */
 		if (dbm_sqlite_reflect_table(ddl, table, &t, err) < 0)
 			goto done;
 		if (dbm_table_column_index(&t, column) < 0) {
@@ -1492,7 +1499,7 @@ static int sqlite_alter_column(struct dbm_ddl *ddl,
 	int ret = -1;
 
 	/* comment= and autoincrement= mean nothing to SQLite */
-	if (other && dbm_ddl_offline(ddl)) {
+	if (other && !dbm_ddl_schema_conn(ddl)) {
 		offline_error("alter_column", a->table, err);
 		goto done;
 	}
@@ -1594,6 +1601,7 @@ const struct dbm_dialect dbm_dialect_sqlite = {
     .transactional_ddl = false,
     .implicit_commit = false,
     .insert_returning = false,
+    .offline_catalog = true,
     .quote = sqlite_quote,
     .type = sqlite_type,
     .placeholder = sqlite_placeholder,

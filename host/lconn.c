@@ -264,9 +264,13 @@ static struct dbm_ddl *inspector_ddl(lua_State *L)
 		luaL_error(L, "connection is closed");
 	struct dbm_ddl *ddl =
 	    in->ddl ? in->ddl : dbm_lconn_current_ddl(L, "inspector");
-	if (!ddl->conn)
-		luaL_error(L, "the inspector needs a live database: it cannot "
-			      "run offline (--sql)");
+	/* Offline, a dialect with a catalog answers from it (SQLite). */
+	if (!dbm_ddl_schema_conn(ddl))
+		luaL_error(L,
+			   "the inspector needs a live database: it cannot "
+			   "run offline (--sql) on %s; guard it with "
+			   "op.is_offline()",
+			   ddl->dialect->name);
 	return ddl;
 }
 

@@ -9,6 +9,9 @@
  * sqlite_where; column-level named constraints and CHECKs are found too;
  * AUTOINCREMENT and WITHOUT ROWID become the table options
  * sqlite_autoincrement=true and sqlite_with_rowid=false.
+ *
+ * Offline the same queries read the catalog (dbm_ddl_schema_conn), the
+ * in-memory database the script so far has run in.
  */
 #include "reflect_sqlite.h"
 
@@ -531,7 +534,8 @@ static int run_pragma(struct dbm_ddl *ddl, const char *name, const char *arg,
 	dbm_buf_addf(&sql, "PRAGMA main.%s(", name);
 	add_quoted_ident(&sql, arg);
 	dbm_buf_addch(&sql, ')');
-	int ret = dbm_db_exec(ddl->conn, sql.buf, NULL, 0, out, err);
+	int ret =
+	    dbm_db_exec(dbm_ddl_schema_conn(ddl), sql.buf, NULL, 0, out, err);
 	dbm_buf_release(&sql);
 	return ret;
 }
@@ -992,7 +996,7 @@ static int index_sql_text(char **out, struct dbm_ddl *ddl, const char *ix,
 	struct dbm_value p = {.kind = DBM_V_TEXT, .s = ix};
 
 	*out = NULL;
-	if (dbm_db_exec(ddl->conn,
+	if (dbm_db_exec(dbm_ddl_schema_conn(ddl),
 			"SELECT sql FROM main.sqlite_master "
 			"WHERE type = 'index' AND name = ?",
 			&p, 1, &res, err) < 0)
@@ -1127,7 +1131,7 @@ static int table_sql(struct dbm_ddl *ddl, const char *table, char **name,
 
 	*name = *sql = NULL;
 	/* SQLite's names are case-insensitive, as in its PRAGMAs. */
-	if (dbm_db_exec(ddl->conn,
+	if (dbm_db_exec(dbm_ddl_schema_conn(ddl),
 			"SELECT name, sql FROM main.sqlite_master "
 			"WHERE type = 'table' AND name = ? COLLATE NOCASE",
 			&p, 1, &res, err) < 0)
@@ -1154,7 +1158,7 @@ int dbm_sqlite_reflect_table(struct dbm_ddl *ddl, const char *table,
 	int ret = -1;
 
 	dbm_table_init(&t);
-	if (!ddl->conn)
+	if (!dbm_ddl_schema_conn(ddl))
 		return dbm_err_set(err, DBM_EUSAGE,
 				   "cannot reflect table '%s' offline", table);
 	if (table_sql(ddl, table, &t.name, &sql, err) < 0)
@@ -1200,11 +1204,11 @@ int dbm_sqlite_table_names(struct dbm_ddl *ddl, char ***out, size_t *out_n,
 
 	*out = NULL;
 	*out_n = 0;
-	if (!ddl->conn)
+	if (!dbm_ddl_schema_conn(ddl))
 		return dbm_err_set(err, DBM_EUSAGE,
 				   "cannot list tables offline");
 	/* The '_' escaped: it is a LIKE wildcard. */
-	if (dbm_db_exec(ddl->conn,
+	if (dbm_db_exec(dbm_ddl_schema_conn(ddl),
 			"SELECT name FROM main.sqlite_master "
 			"WHERE type = 'table' "
 			"AND name NOT LIKE 'sqlite~_%' ESCAPE '~' "

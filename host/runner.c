@@ -22,6 +22,7 @@ struct session {
 	dbm_revset heads; /* the version table's rows */
 	bool in_tx;
 	bool locked;
+	bool replaying; /* offline: filling the catalog, output and logs off */
 };
 
 /* ---- offline output in Alembic's format ---- */
@@ -329,13 +330,24 @@ static int call_revision(struct session *s, size_t rev, bool up,
 	dbm_lua_push_op(L);
 	dbm_lua_push_sa(L);
 	/* [revtable, fn, op, sa] */
-	struct dbm_lua_ctx ctx = {s->run->log, s->run->verbose, &s->ddl, r->id};
+	static const struct dbm_log quiet = DBM_LOG_INIT;
+	struct dbm_lua_ctx ctx = {s->replaying ? &quiet : s->run->log,
+				  s->run->verbose, &s->ddl, r->id};
 	struct dbm_lua_ctx *old = dbm_lua_set_ctx(L, &ctx);
 	dbm_ddl_reset_applied(&s->ddl);
 	int rc = dbm_lua_pcall(L, 2, 0, DBM_EFAIL, err);
 	dbm_lua_set_ctx(L, old);
 	lua_settop(L, top);
-	if (rc < 0 && s->run->dialect->implicit_commit && s->ddl.applied.len)
+	/*
+	 * Once a statement has committed the revision's transaction
+	 * implicitly, the session runs in autocommit and every statement
+	 * that ran stays. While that transaction is still open nothing has
+	 * been committed: the rollback takes all of it back, and there is
+	 * nothing to list. (Not exact after op.autocommit, whose block ends
+	 * with a new transaction, nor when the session is lost.)
+	 */
+	if (rc < 0 && s->run->dialect->implicit_commit && s->ddl.applied.len &&
+	    s->run->conn && !s->run->conn->driver->in_transaction(s->run->conn))
 		add_applied(err, &s->ddl);
 	if (rc < 0)
 		dbm_err_prefix(err, "%s of revision '%s' failed",
@@ -447,30 +459,21 @@ static void log_context(struct session *s)
 		 s->run->dialect->transactional_ddl ? "" : "non-");
 }
 
-/* Where the run starts: the version rows (online) or start (offline). */
+/* Where an online run starts: the version rows (the table made if need be). */
 static int start_heads(struct session *s, const char *start,
 		       struct dbm_err *err)
 {
-	if (!offline(s)) {
-		if (start)
-			return dbm_err_set(err, DBM_EUSAGE,
-					   "a starting revision ('%s:') is "
-					   "only allowed with --sql",
-					   start);
-		bool exists;
-		if (version_table_exists(s, &exists, err) < 0)
-			return -1;
-		if (!exists && create_version_table(s, err) < 0)
-			return -1;
-		return read_heads(s, err);
-	}
-	s->heads.len = 0;
-	if (start &&
-	    dbm_revmap_resolve(s->map, start, &s->heads, &s->heads, err) < 0)
+	if (start)
+		return dbm_err_set(err, DBM_EUSAGE,
+				   "a starting revision ('%s:') is "
+				   "only allowed with --sql",
+				   start);
+	bool exists;
+	if (version_table_exists(s, &exists, err) < 0)
 		return -1;
-	if (s->heads.len == 0)
-		return create_version_table(s, err);
-	return 0;
+	if (!exists && create_version_table(s, err) < 0)
+		return -1;
+	return read_heads(s, err);
 }
 
 /*
@@ -480,9 +483,6 @@ static int start_heads(struct session *s, const char *start,
 static int purge_version_table(struct session *s, const char *start,
 			       struct dbm_err *err)
 {
-	if (offline(s))
-		return dbm_err_set(err, DBM_EUSAGE,
-				   "--purge cannot be used with --sql");
 	if (start)
 		return dbm_err_set(err, DBM_EUSAGE,
 				   "a starting revision ('%s:') is only "
@@ -524,9 +524,58 @@ static void session_release(struct session *s)
 	dbm_vec_release(&s->heads);
 }
 
+/* What stamp changes: the rows become the target, in as few statements. */
+static void stamp_delta(const struct session *s, const dbm_revset *target,
+			dbm_revset *removed, dbm_revset *added)
+{
+	removed->len = added->len = 0;
+	for (size_t i = 0; i < s->heads.len; i++) {
+		bool keep = false;
+		for (size_t j = 0; j < target->len; j++)
+			keep |= s->heads.items[i] == target->items[j];
+		if (!keep)
+			dbm_vec_push(removed, s->heads.items[i]);
+	}
+	for (size_t j = 0; j < target->len; j++) {
+		bool have = false;
+		for (size_t i = 0; i < s->heads.len; i++)
+			have |= s->heads.items[i] == target->items[j];
+		if (!have)
+			dbm_vec_push(added, target->items[j]);
+	}
+}
+
+/* The one step of stamp: log (and comment offline), move the rows. */
+static int stamp_step(struct session *s, const dbm_revset *target,
+		      const dbm_revset *removed, const dbm_revset *added,
+		      struct dbm_err *err)
+{
+	struct dbm_buf line = DBM_BUF_INIT;
+	dbm_buf_adds(&line, "Running stamp_revision ");
+	join_ids(&line, s->map, &s->heads);
+	dbm_buf_adds(&line, " -> ");
+	join_ids(&line, s->map, target);
+	dbm_logf(s->run->log, DBM_LOG_INFO, DBM_LOGGER_MIGRATION, "%s",
+		 line.buf);
+	if (offline(s))
+		offline_comment(s, line.buf);
+	dbm_buf_release(&line);
+	if (write_delta(s, removed, added, err) < 0)
+		return -1;
+	copy_set(&s->heads, target);
+	return 0;
+}
+
+static int migrate_offline(struct dbm_run *run, enum direction dir,
+			   const char *start, const char *target_spec,
+			   bool purge, struct dbm_err *err);
+
 static int migrate(struct dbm_run *run, enum direction dir, const char *start,
 		   const char *target_spec, bool purge, struct dbm_err *err)
 {
+	if (!run->conn)
+		return migrate_offline(run, dir, start, target_spec, purge,
+				       err);
 	struct session s;
 	session_init(&s, run);
 	dbm_revset target = DBM_VEC_INIT, steps = DBM_VEC_INIT;
@@ -548,32 +597,9 @@ static int migrate(struct dbm_run *run, enum direction dir, const char *start,
 		goto done;
 
 	if (dir == STAMP) {
-		/* The rows become the target, in as few statements as can be.
-		 */
-		for (size_t i = 0; i < s.heads.len; i++) {
-			bool keep = false;
-			for (size_t j = 0; j < target.len; j++)
-				keep |= s.heads.items[i] == target.items[j];
-			if (!keep)
-				dbm_vec_push(&removed, s.heads.items[i]);
-		}
-		for (size_t j = 0; j < target.len; j++) {
-			bool have = false;
-			for (size_t i = 0; i < s.heads.len; i++)
-				have |= s.heads.items[i] == target.items[j];
-			if (!have)
-				dbm_vec_push(&added, target.items[j]);
-		}
-		struct dbm_buf a = DBM_BUF_INIT, b = DBM_BUF_INIT;
-		join_ids(&a, s.map, &s.heads);
-		join_ids(&b, s.map, &target);
-		dbm_logf(run->log, DBM_LOG_INFO, DBM_LOGGER_MIGRATION,
-			 "Running stamp_revision %s -> %s", a.buf, b.buf);
-		dbm_buf_release(&a);
-		dbm_buf_release(&b);
-		if (write_delta(&s, &removed, &added, err) < 0)
+		stamp_delta(&s, &target, &removed, &added);
+		if (stamp_step(&s, &target, &removed, &added, err) < 0)
 			goto done;
-		copy_set(&s.heads, &target);
 	} else {
 		if (plan(&s, dir, &target, &steps, err) < 0)
 			goto done;
@@ -587,33 +613,20 @@ static int migrate(struct dbm_run *run, enum direction dir, const char *start,
 				if (begin(&s, err) < 0)
 					goto done;
 				/* Another run may have moved on meanwhile. */
-				if (!offline(&s)) {
-					if (read_heads(&s, err) < 0)
+				if (read_heads(&s, err) < 0)
+					goto done;
+				if (!same_set(&expected, &s.heads)) {
+					if (plan(&s, dir, &target, &steps,
+						 err) < 0)
 						goto done;
-					if (!same_set(&expected, &s.heads)) {
-						if (plan(&s, dir, &target,
-							 &steps, err) < 0)
-							goto done;
-						i = (size_t)-1;
-						continue;
-					}
+					i = (size_t)-1;
+					continue;
 				}
 			}
 			if (apply_step(&s, dir, steps.items[i], &removed,
 				       &added, err) < 0)
 				goto done;
 		}
-	}
-	/* Offline, a run that ends with no rows drops the table, as Alembic. */
-	if (offline(&s) && s.heads.len == 0 && dir != UP) {
-		struct dbm_buf sql = DBM_BUF_INIT;
-		dbm_buf_adds(&sql, "DROP TABLE ");
-		run->dialect->quote(&sql, run->version_table);
-		rc = dbm_ddl_exec(&s.ddl, sql.buf, NULL, 0, NULL, err);
-		dbm_buf_release(&sql);
-		if (rc < 0)
-			goto done;
-		rc = -1;
 	}
 	if (commit(&s, err) < 0)
 		goto done;
@@ -625,6 +638,139 @@ done:
 	dbm_vec_release(&removed);
 	dbm_vec_release(&steps);
 	dbm_vec_release(&target);
+	return rc;
+}
+
+/* ---- offline (--sql) ---- */
+
+static void null_sink(void *payload, const char *sql)
+{
+	(void)payload;
+	(void)sql;
+}
+
+/*
+ * Bring the catalog (SQLite's) to the start of an A:B range: run base -> A
+ * with the output going nowhere and nothing logged, so that the schema
+ * the rest of the run reflects is the schema of a database at A.
+ */
+static int replay(struct session *s, const char *start, struct dbm_err *err)
+{
+	dbm_revset none = DBM_VEC_INIT, steps = DBM_VEC_INIT;
+	dbm_sql_sink sink = s->ddl.sink;
+	int rc = -1;
+
+	if (!s->ddl.catalog || s->heads.len == 0)
+		return 0;
+	if (dbm_revmap_upgrade_steps(s->map, &none, &s->heads, &steps, err) < 0)
+		goto done;
+	s->ddl.sink = null_sink;
+	s->replaying = true;
+	if (create_version_table(s, err) < 0)
+		goto done;
+	for (size_t i = 0; i < steps.len; i++)
+		if (call_revision(s, steps.items[i], true, err) < 0)
+			goto done;
+	rc = 0;
+done:
+	if (rc < 0)
+		dbm_err_prefix(err, "cannot track the schema up to '%s'",
+			       start);
+	s->replaying = false;
+	s->ddl.sink = sink;
+	dbm_vec_release(&steps);
+	return rc;
+}
+
+static int drop_version_table(struct session *s, struct dbm_err *err)
+{
+	struct dbm_buf sql = DBM_BUF_INIT;
+	dbm_buf_adds(&sql, "DROP TABLE ");
+	s->run->dialect->quote(&sql, s->run->version_table);
+	int rc = dbm_ddl_exec(&s->ddl, sql.buf, NULL, 0, NULL, err);
+	dbm_buf_release(&sql);
+	return rc;
+}
+
+/*
+ * The script of a run, as Alembic writes it: everything is resolved and
+ * planned before the first line. Where DDL is transactional, BEGIN/COMMIT
+ * go around each step (transaction_per_migration) or around the whole
+ * run. A step that starts with no version row first creates the table; a
+ * run that started with rows and ends with none drops it, after the last
+ * step (inside the run's transaction when there is one).
+ */
+static int migrate_offline(struct dbm_run *run, enum direction dir,
+			   const char *start, const char *target_spec,
+			   bool purge, struct dbm_err *err)
+{
+	struct session s;
+	session_init(&s, run);
+	dbm_revset none = DBM_VEC_INIT, target = DBM_VEC_INIT;
+	dbm_revset steps = DBM_VEC_INIT, removed = DBM_VEC_INIT;
+	dbm_revset added = DBM_VEC_INIT;
+	bool per_step = run->transaction_per_migration;
+	int rc = -1;
+
+	log_context(&s);
+	if (purge) {
+		dbm_err_set(err, DBM_EUSAGE,
+			    "--purge cannot be used with --sql");
+		goto done;
+	}
+	if (dir == DOWN && !start) {
+		dbm_err_set(err, DBM_EUSAGE,
+			    "downgrade with --sql requires <fromrev>:<torev>");
+		goto done;
+	}
+	if (start && dbm_revmap_resolve(s.map, start, &none, &s.heads, err) < 0)
+		goto done;
+	bool had_rows = s.heads.len > 0;
+	if (dbm_revmap_resolve(s.map, target_spec, &s.heads, &target, err) < 0)
+		goto done;
+	size_t nsteps;
+	if (dir == STAMP) {
+		stamp_delta(&s, &target, &removed, &added);
+		nsteps = removed.len || added.len ? 1 : 0;
+	} else {
+		if (plan(&s, dir, &target, &steps, err) < 0)
+			goto done;
+		if (dir == DOWN && check_downgrades(&s, &steps, err) < 0)
+			goto done;
+		nsteps = steps.len;
+		/* Stamping runs nothing: only revisions need the catalog. */
+		if (dbm_ddl_catalog_open(&s.ddl, err) < 0 ||
+		    replay(&s, start, err) < 0)
+			goto done;
+	}
+
+	if (!per_step && begin(&s, err) < 0)
+		goto done;
+	for (size_t i = 0; i < nsteps; i++) {
+		if (per_step && begin(&s, err) < 0)
+			goto done;
+		if (s.heads.len == 0 && create_version_table(&s, err) < 0)
+			goto done;
+		if (dir == STAMP
+			? stamp_step(&s, &target, &removed, &added, err) < 0
+			: apply_step(&s, dir, steps.items[i], &removed, &added,
+				     err) < 0)
+			goto done;
+		if (per_step && commit(&s, err) < 0)
+			goto done;
+	}
+	if (had_rows && s.heads.len == 0 && drop_version_table(&s, err) < 0)
+		goto done;
+	if (!per_step && commit(&s, err) < 0)
+		goto done;
+	rc = 0;
+done:
+	session_release(&s);
+	dbm_vec_release(&added);
+	dbm_vec_release(&removed);
+	dbm_vec_release(&steps);
+	dbm_vec_release(&target);
+	dbm_vec_release(&none);
 	return rc;
 }
 
