@@ -31,12 +31,13 @@ static void offline_statement(void *payload, const char *sql)
 {
 	struct dbm_run *run = payload;
 	struct dbm_buf out = DBM_BUF_INIT;
-	for (const char *p = sql; *p; p++) {
-		if (*p == '\t')
-			dbm_buf_adds(&out, "    ");
-		else
-			dbm_buf_addch(&out, *p);
+	const char *p = sql, *tab;
+	while ((tab = strchr(p, '\t')) != NULL) {
+		dbm_buf_add(&out, p, (size_t)(tab - p));
+		dbm_buf_adds(&out, "    ");
+		p = tab + 1;
 	}
+	dbm_buf_adds(&out, p);
 	while (out.len &&
 	       (out.buf[out.len - 1] == '\n' || out.buf[out.len - 1] == ' '))
 		dbm_buf_setlen(&out, out.len - 1);

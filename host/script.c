@@ -294,8 +294,13 @@ done:
 			dbm_revision_release(&revs[i]);
 		free(revs);
 	}
-	if (dirfd >= 0)
+	if (rc == 0) {
+		/* Kept for reading revisions again when they run. */
+		out->dirfd = dirfd;
+		out->dir_open = true;
+	} else if (dirfd >= 0) {
 		close(dirfd);
+	}
 	dbm_fs_names_free(names);
 	dbm_buf_release(&text);
 	dbm_buf_release(&path);
@@ -305,6 +310,9 @@ done:
 
 void dbm_scripts_release(struct dbm_scripts *s)
 {
+	if (s->dir_open)
+		close(s->dirfd);
+	s->dir_open = false;
 	free(s->dir);
 	free(s->versions);
 	dbm_revmap_release(&s->map);
@@ -315,9 +323,15 @@ int dbm_scripts_push(lua_State *L, const struct dbm_scripts *s, size_t rev,
 		     struct dbm_err *err)
 {
 	const char *path = s->map.revs[rev].path;
-	struct dbm_buf name = DBM_BUF_INIT;
+	const char *file = strrchr(path, '/');
+	struct dbm_buf name = DBM_BUF_INIT, text = DBM_BUF_INIT;
 	chunk_name(&name, path);
-	int rc = dbm_lua_run_file(L, path, name.buf, err);
+	int rc = s->dir_open ? dbm_fs_read_at(&text, s->dirfd,
+					      file ? file + 1 : path, path, err)
+			     : dbm_fs_read(&text, path, err);
+	if (rc == 0)
+		rc = dbm_lua_run_buffer(L, text.buf, text.len, name.buf, err);
+	dbm_buf_release(&text);
 	dbm_buf_release(&name);
 	/* As when loaded: a plain table (the runner reads it unprotected). */
 	if (rc == 0) {

@@ -5,6 +5,8 @@
 #ifndef DBM_SCRIPT_H
 #define DBM_SCRIPT_H
 
+#include <stdbool.h>
+
 #include <lua.h>
 
 #include "err.h"
@@ -14,6 +16,8 @@ struct dbm_scripts {
 	char *dir;	/* the script location as given */
 	char *versions; /* dir + "/versions" */
 	struct dbm_revmap map;
+	int dirfd; /* versions, open while dir_open: files are read at it */
+	bool dir_open;
 };
 
 #define DBM_SCRIPTS_INIT                                                       \
