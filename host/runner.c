@@ -23,6 +23,7 @@ struct session {
 	bool in_tx;
 	bool locked;
 	bool replaying; /* offline: filling the catalog, output and logs off */
+	bool table_known; /* the version table exists: no need to look again */
 };
 
 /* ---- offline output in Alembic's format ---- */
@@ -150,8 +151,9 @@ static int read_rows(struct session *s, char ***out, size_t *out_n,
 {
 	*out = NULL;
 	*out_n = 0;
-	bool exists;
-	if (version_table_exists(s, &exists, err) < 0)
+	/* Listing every table per revision would make long runs quadratic. */
+	bool exists = s->table_known;
+	if (!exists && version_table_exists(s, &exists, err) < 0)
 		return -1;
 	char **rows = dbm_xcalloc(1, sizeof(char *));
 	if (!exists) {
@@ -474,6 +476,7 @@ static int start_heads(struct session *s, const char *start,
 		return -1;
 	if (!exists && create_version_table(s, err) < 0)
 		return -1;
+	s->table_known = true;
 	return read_heads(s, err);
 }
 
