@@ -1,5 +1,6 @@
 #include "buf.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,22 @@ void dbm_buf_addf(struct dbm_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	dbm_buf_vaddf(b, fmt, ap);
 	va_end(ap);
+}
+
+void dbm_buf_add_oneline(struct dbm_buf *b, const char *s)
+{
+	bool space = false, any = false;
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') {
+			space = any;
+			continue;
+		}
+		if (space)
+			dbm_buf_addch(b, ' ');
+		space = false;
+		any = true;
+		dbm_buf_addch(b, *s);
+	}
 }
 
 void dbm_buf_add_sql_literal(struct dbm_buf *b, const char *s, size_t n)

@@ -33,6 +33,9 @@ void dbm_buf_addch(struct dbm_buf *b, char c);
 void dbm_buf_addf(struct dbm_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void dbm_buf_vaddf(struct dbm_buf *b, const char *fmt, va_list ap);
+/* Append s on one line: each run of white space becomes one space,
+ * none at the start or the end (SQL quoted in a one-line message). */
+void dbm_buf_add_oneline(struct dbm_buf *b, const char *s);
 /* Append s as a SQL string literal: 'it''s'. */
 void dbm_buf_add_sql_literal(struct dbm_buf *b, const char *s, size_t n);
 

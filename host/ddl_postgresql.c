@@ -716,21 +716,6 @@ static void column_spec(struct dbm_ddl *ddl, struct dbm_buf *out,
 
 /* Constraints. */
 
-/* SQLAlchemy accepts only these phrases after ON DELETE / ON UPDATE. */
-static int check_fk_action(const char *phrase, const char *what,
-			   struct dbm_err *err)
-{
-	static const char *const ok[] = {"RESTRICT", "CASCADE", "SET NULL",
-					 "NO ACTION", "SET DEFAULT"};
-	if (!phrase)
-		return 0;
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strcasecmp(phrase, ok[i]) == 0)
-			return 0;
-	return dbm_err_set(err, DBM_EFAIL, "unexpected %s action '%s'", what,
-			   phrase);
-}
-
 static int add_constraint_name(struct dbm_buf *out, const char *name,
 			       struct dbm_err *err)
 {
@@ -759,8 +744,8 @@ static int add_fk(struct dbm_buf *out, const char *name, char *const *cols,
 		  size_t nref_cols, const char *ondelete, const char *onupdate,
 		  struct dbm_err *err)
 {
-	if (check_fk_action(ondelete, "ondelete", err) < 0 ||
-	    check_fk_action(onupdate, "onupdate", err) < 0)
+	if (dbm_ddl_check_fk_action(ondelete, "ondelete", err) < 0 ||
+	    dbm_ddl_check_fk_action(onupdate, "onupdate", err) < 0)
 		return -1;
 	if (!ncols || ncols != nref_cols)
 		return dbm_err_set(err, DBM_EFAIL,

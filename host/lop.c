@@ -902,20 +902,8 @@ static void to_index(lua_State *L, int idx, const char *table,
 int dbm_lop_raise(lua_State *L, struct dbm_ddl *ddl, const struct dbm_err *err)
 {
 	if (ddl && ddl->failed_sql) {
-		/* One line: the statement with its whitespace folded. */
 		struct dbm_buf sql = DBM_BUF_INIT;
-		int space = 0;
-		for (const char *p = ddl->failed_sql; *p; p++) {
-			if (*p == ' ' || *p == '\n' || *p == '\t' ||
-			    *p == '\r') {
-				space = sql.len > 0;
-				continue;
-			}
-			if (space)
-				dbm_buf_addch(&sql, ' ');
-			space = 0;
-			dbm_buf_addch(&sql, *p);
-		}
+		dbm_buf_add_oneline(&sql, ddl->failed_sql);
 		luaL_where(L, 1);
 		lua_pushfstring(L, "%s [SQL: %s]", err->msg, sql.buf);
 		dbm_buf_release(&sql);

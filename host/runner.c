@@ -297,18 +297,7 @@ static void add_applied(struct dbm_err *err, const struct dbm_ddl *ddl)
 		     err->msg, ddl->applied.len);
 	for (size_t i = 0; i < ddl->applied.len; i++) {
 		dbm_buf_adds(&msg, i ? "; " : " ");
-		bool space = false;
-		for (const char *p = ddl->applied.items[i]; *p; p++) {
-			if (*p == ' ' || *p == '\n' || *p == '\t' ||
-			    *p == '\r') {
-				space = true;
-				continue;
-			}
-			if (space && msg.buf[msg.len - 1] != ' ')
-				dbm_buf_addch(&msg, ' ');
-			space = false;
-			dbm_buf_addch(&msg, *p);
-		}
+		dbm_buf_add_oneline(&msg, ddl->applied.items[i]);
 	}
 	snprintf(err->msg, sizeof(err->msg), "%s", msg.buf);
 	dbm_buf_release(&msg);
