@@ -85,6 +85,8 @@ struct dbm_driver {
 struct dbm_conn {
 	const struct dbm_driver *driver;
 	char *display; /* the URL with its password masked, for messages */
+	/* Rows the last INSERT, UPDATE or DELETE matched, set by exec. */
+	int64_t changes;
 };
 
 /* Connect with the driver for url->dialect. */

@@ -485,10 +485,14 @@ static int drv_connect(struct dbm_conn **out, const struct dbm_url *url,
 	}
 	if (set_options(my, &o, err) < 0)
 		goto done;
-	/* A socket path means the socket, whatever host the URL names. */
+	/*
+	 * A socket path means the socket, whatever host the URL names. Found
+	 * rows, as SQLAlchemy asks: an UPDATE counts the rows it matched.
+	 */
 	if (!mysql_real_connect(my, o.socket ? "localhost" : url->host,
 				url->username, o.password, url->database,
-				(unsigned int)url->port, o.socket, 0)) {
+				(unsigned int)url->port, o.socket,
+				CLIENT_FOUND_ROWS)) {
 		add_one_line(&line, mysql_error(my));
 		dbm_err_set(err, DBM_EFAIL, "%s (%u)", line.buf,
 			    mysql_errno(my));
@@ -668,6 +672,7 @@ static int exec_text(struct mysql_conn *conn, const char *sql, size_t len,
 		conn_fail(conn, err);
 		goto done;
 	}
+	conn->base.changes = (int64_t)mysql_affected_rows(conn->my);
 	if (out && rs) {
 		unsigned int ncols = mysql_num_fields(rs);
 		MYSQL_FIELD *fields = mysql_fetch_fields(rs);
@@ -904,6 +909,7 @@ static int exec_stmt(struct mysql_conn *conn, const char *sql, size_t len,
 		stmt_fail(conn, st, err);
 		goto done;
 	}
+	conn->base.changes = (int64_t)mysql_stmt_affected_rows(st);
 
 	ncols = mysql_stmt_field_count(st);
 	if (ncols) {

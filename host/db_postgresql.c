@@ -549,6 +549,7 @@ static int pg_exec(struct dbm_conn *base, const char *sql,
 	}
 	if (out)
 		*out = read_result(res);
+	base->changes = strtoll(PQcmdTuples(res), NULL, 10);
 	ret = 0;
 done:
 	PQclear(res); /* NULL is a no-op */
@@ -578,6 +579,29 @@ done:
 	return ret;
 }
 
+/*
+ * BEGIN and a first try of the transaction lock in one round trip (a
+ * simple query runs both): 1 taken, 0 held elsewhere, -1 error.
+ */
+static int begin_locked(struct pg_conn *conn, struct dbm_err *err)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql),
+		 "BEGIN; SELECT pg_try_advisory_xact_lock(%" PRId64 ")",
+		 conn->tx_key);
+	PGresult *res = PQexec(conn->pg, sql);
+	int ret = -1;
+	if (!res || PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != 1 || PQnfields(res) != 1) {
+		set_exec_error(conn, conn->pg, res, err);
+		goto done;
+	}
+	ret = PQgetvalue(res, 0, 0)[0] == 't' ? 1 : 0;
+done:
+	PQclear(res);
+	return ret;
+}
+
 static int pg_begin(struct dbm_conn *base, bool write, double timeout,
 		    struct dbm_err *err)
 {
@@ -588,17 +612,19 @@ static int pg_begin(struct dbm_conn *base, bool write, double timeout,
 		return dbm_err_set(err, DBM_EFAIL,
 				   "cannot start a transaction within a "
 				   "transaction");
-	if (run_simple(conn, "BEGIN", err) < 0)
-		return -1;
 	/*
 	 * The run lock is taken apart (lock); under it, a write BEGIN also
 	 * waits up to timeout for a killed run's last transaction (see the
 	 * top of the file).
 	 */
 	if (!write || !conn->lock_pg)
-		return 0;
-	if (poll_lock(conn, conn->pg, "SELECT pg_try_advisory_xact_lock($1)",
-		      conn->tx_key, timeout, err) < 0) {
+		return run_simple(conn, "BEGIN", err);
+	int got = begin_locked(conn, err);
+	if (got == 0 &&
+	    poll_lock(conn, conn->pg, "SELECT pg_try_advisory_xact_lock($1)",
+		      conn->tx_key, timeout, err) < 0)
+		got = -1;
+	if (got < 0) {
 		struct dbm_err ignored = DBM_ERR_INIT;
 		run_simple(conn, "ROLLBACK", &ignored);
 		return -1;

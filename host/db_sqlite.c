@@ -243,6 +243,7 @@ static int sqlite_exec(struct dbm_conn *base, const char *sql,
 		*out = res;
 		res = NULL;
 	}
+	base->changes = sqlite3_changes64(conn->db);
 	ret = 0;
 done:
 	dbm_buf_release(&quoted);

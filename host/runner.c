@@ -1,5 +1,6 @@
 #include "runner.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,33 @@ static void add_id_literal(struct dbm_buf *sql, const char *id)
 	dbm_buf_add_sql_literal(sql, id, strlen(id));
 }
 
+/*
+ * Online, the UPDATE or DELETE of step i of write_delta must have matched
+ * one row, as Alembic checks: anything else means the table changed under
+ * the run (someone without the run lock) and the revision must not count.
+ */
+static int check_one_row(const struct session *s, const dbm_revset *removed,
+			 const dbm_revset *added, size_t i, size_t nup,
+			 struct dbm_err *err)
+{
+	if (offline(s) || s->run->conn->changes == 1)
+		return 0;
+	const struct dbm_revision *revs = s->map->revs;
+	const char *from = revs[removed->items[i]].id;
+	if (i < nup)
+		return dbm_err_set(err, DBM_EFAIL,
+				   "online migration expected to match one "
+				   "row when updating '%s' to '%s' in '%s'; "
+				   "%" PRId64 " found",
+				   from, revs[added->items[i]].id,
+				   s->run->version_table,
+				   s->run->conn->changes);
+	return dbm_err_set(err, DBM_EFAIL,
+			   "online migration expected to match one row when "
+			   "deleting '%s' in '%s'; %" PRId64 " found",
+			   from, s->run->version_table, s->run->conn->changes);
+}
+
 /* Render the version-table change as Alembic does: UPDATE, DELETE, INSERT. */
 static int write_delta(struct session *s, const dbm_revset *removed,
 		       const dbm_revset *added, struct dbm_err *err)
@@ -260,6 +288,8 @@ static int write_delta(struct session *s, const dbm_revset *removed,
 					     table.buf);
 		}
 		rc = dbm_ddl_exec(&s->ddl, sql.buf, NULL, 0, NULL, err);
+		if (rc == 0 && i < removed->len)
+			rc = check_one_row(s, removed, added, i, nup, err);
 	}
 	dbm_buf_release(&table);
 	dbm_buf_release(&sql);
@@ -602,11 +632,15 @@ static int migrate(struct dbm_run *run, enum direction dir, const char *start,
 			if (i > 0 && run->transaction_per_migration) {
 				if (commit(&s, err) < 0)
 					goto done;
-				copy_set(&expected, &s.heads);
 				if (begin(&s, err) < 0)
 					goto done;
-				/* Another run may have moved on meanwhile. */
-				if (read_heads(&s, err) < 0)
+				/*
+				 * Without a run lock (SQLite) another run may
+				 * have moved on meanwhile; under one, the row
+				 * checks of write_delta are enough.
+				 */
+				copy_set(&expected, &s.heads);
+				if (!s.locked && read_heads(&s, err) < 0)
 					goto done;
 				if (!same_set(&expected, &s.heads)) {
 					if (plan(&s, dir, &target, &steps,

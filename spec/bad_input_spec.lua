@@ -213,6 +213,19 @@ describe("bad input", function()
       assert.are.equal("alembic_version\nfoo\n", tables(path))
     end)
 
+    case("a version row that changed under the revision fails it, as Alembic's row check does", function()
+      local dir = chain({ c3 = H.rev { "cc03", down = "bb02", message = "create baz", up = [[
+    op.create_table("baz", sa.Column("id", sa.Integer, { primary_key = true }))
+    op.execute("DELETE FROM alembic_version")
+]] } })
+      assert_fails(cli(dir, url, { "upgrade", "head" }), 1, CONTEXT
+        .. MIGRATION .. "Running upgrade bb02 -> cc03, create baz\n"
+        .. ERROR .. "online migration expected to match one row when updating 'bb02' to 'cc03' in "
+        .. "'alembic_version'; 0 found\n")
+      -- The revision went back with its transaction, the DELETE included.
+      assert.are.equal("alembic_version\nfoo\n", tables(path))
+    end)
+
     case("a Lua error in upgrade() names the revision and file:line", function()
       local dir = chain({ c3 = H.rev { "cc03", down = "bb02", message = "create baz", up = [[
     op.execute("INSERT INTO foo (id, bar) VALUES (1, 'x')")

@@ -131,6 +131,37 @@ for _, dialect in ipairs({ "postgresql", "mysql" }) do
         or "Unknown database '" .. name .. "' (1049)")
     end)
 
+    it("a version row changed under the run fails the revision, as Alembic's row check does", function()
+      local db = S.new_db(dialect)
+      local ok, err = pcall(function()
+        local dir = H.scripts_dir({
+          a1 = H.rev { "aa01", message = "create foo",
+            up = [[op.create_table("foo", sa.Column("id", sa.Integer))]] },
+          b2 = H.rev { "bb02", down = "aa01", message = "meddle", up = [[
+    op.create_table("bar", sa.Column("id", sa.Integer))
+    op.execute("DELETE FROM alembic_version")
+]] },
+        })
+        local r = H.run({ "--script-location", dir, "--database-connection", db.url, "upgrade", "head" })
+        local line = assert_one_line_failure(r, CONTEXT[dialect]
+          .. MIGRATION .. "Running upgrade  -> aa01, create foo\n"
+          .. MIGRATION .. "Running upgrade aa01 -> bb02, meddle\n", p.password)
+        assert.are.equal(ERROR .. "online migration expected to match one row when updating 'aa01' to 'bb02' in "
+          .. "'alembic_version'; 0 found\n", line)
+        if dialect == "postgresql" then
+          -- bb02 went back with its transaction, the DELETE included.
+          assert.are.equal("aa01", S.versions(db.url))
+          assert.same({ "alembic_version", "foo" }, S.tables(db.url))
+        else
+          -- MySQL's CREATE TABLE committed the revision on its way.
+          assert.are.equal("", S.versions(db.url))
+          assert.same({ "alembic_version", "bar", "foo" }, S.tables(db.url))
+        end
+      end)
+      db.drop()
+      assert(ok, err)
+    end)
+
     it("the session killed in the middle of a revision", function()
       local db = S.new_db(dialect)
       local ok, err = pcall(function()
