@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,9 @@ int dbm_fs_read_at(struct dbm_buf *out, int dirfd, const char *name,
 		return dbm_err_set(err, DBM_EUSAGE, "cannot read '%s': %s",
 				   path, strerror(errno));
 	for (;;) {
-		dbm_buf_grow(out, 16384);
+		/* Doubling: a big file takes a few reads, not one per 16 KiB.
+		 */
+		dbm_buf_grow(out, out->len < 16384 ? 16384 : out->len);
 		size_t room = out->alloc - out->len - 1;
 		ssize_t n = read(fd, out->buf + out->len, room);
 		if (n < 0 && errno == EINTR)
@@ -78,9 +81,44 @@ done:
 	return rc;
 }
 
-static int compare_names(const void *a, const void *b)
+/* A name with its first 8 bytes as a number that sorts as they do. */
+struct sort_key {
+	uint64_t prefix;
+	char *name;
+};
+
+static uint64_t name_prefix(const char *s)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		v = v << 8 | (unsigned char)*s;
+		if (*s)
+			s++;
+	}
+	return v;
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	const struct sort_key *x = a, *y = b;
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * Sort by strcmp. Thousands of revision files are listed per run; most
+ * pairs differ in their first 8 bytes, compared here as one number.
+ */
+static void sort_names(char **names, size_t n)
+{
+	struct sort_key *keys = dbm_xcalloc(n ? n : 1, sizeof(*keys));
+	for (size_t i = 0; i < n; i++)
+		keys[i] = (struct sort_key){name_prefix(names[i]), names[i]};
+	qsort(keys, n, sizeof(*keys), compare_keys);
+	for (size_t i = 0; i < n; i++)
+		names[i] = keys[i].name;
+	free(keys);
 }
 
 int dbm_fs_list(char ***out_names, size_t *out_count, const char *dir,
@@ -107,7 +145,7 @@ int dbm_fs_list(char ***out_names, size_t *out_count, const char *dir,
 	closedir(d);
 	dbm_grow((void **)&names, &alloc, len + 1, sizeof(*names));
 	names[len] = NULL;
-	qsort(names, len, sizeof(*names), compare_names);
+	sort_names(names, len);
 	*out_names = names;
 	*out_count = len;
 	return 0;

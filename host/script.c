@@ -3,8 +3,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -14,6 +16,7 @@
 #include "fs.h"
 #include "luahost.h"
 #include "mem.h"
+#include "revcache.h"
 #include "revscan.h"
 
 bool dbm_scripts_valid_id(const char *id)
@@ -31,7 +34,9 @@ bool dbm_scripts_valid_id(const char *id)
 static void file_path(struct dbm_buf *out, const struct dbm_scripts *s,
 		      const char *name)
 {
-	dbm_buf_addf(out, "%s/%s", s->versions, name);
+	dbm_buf_adds(out, s->versions);
+	dbm_buf_addch(out, '/');
+	dbm_buf_adds(out, name);
 }
 
 /*
@@ -231,6 +236,65 @@ int dbm_scripts_check(lua_State *L, const struct dbm_scripts *s,
 	return rc;
 }
 
+struct file_stat {
+	struct stat st;
+	bool ok;
+};
+
+struct stat_range {
+	int dirfd;
+	char **names;
+	struct file_stat *stats;
+	size_t from, to;
+};
+
+static void *stat_range(void *arg)
+{
+	const struct stat_range *r = arg;
+	for (size_t i = r->from; i < r->to; i++)
+		r->stats[i].ok =
+		    fstatat(r->dirfd, r->names[i], &r->stats[i].st, 0) == 0;
+	return NULL;
+}
+
+/*
+ * Stat every revision file for the index. The path lookups are most of a
+ * listing command's time with thousands of files, and they scale across
+ * cores: big directories are split over a few threads, as git's
+ * preload-index does for its lstat calls.
+ */
+static void stat_all(int dirfd, char **names, size_t count,
+		     struct file_stat *stats)
+{
+	enum { MAX_THREADS = 4, MIN_FILES_PER_THREAD = 1000 };
+	pthread_t threads[MAX_THREADS];
+	struct stat_range ranges[MAX_THREADS];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = count / MIN_FILES_PER_THREAD;
+	if (cpus > 0 && n > (size_t)cpus)
+		n = (size_t)cpus;
+	if (n > MAX_THREADS)
+		n = MAX_THREADS;
+	if (n < 1)
+		n = 1;
+	bool started[MAX_THREADS] = {false};
+	for (size_t t = 0; t < n; t++) {
+		ranges[t] = (struct stat_range){
+		    dirfd, names, stats, count * t / n, count * (t + 1) / n};
+		/* This thread takes the first range, and any that fail. */
+		if (t > 0)
+			started[t] =
+			    pthread_create(&threads[t], NULL, stat_range,
+					   &ranges[t]) == 0;
+	}
+	for (size_t t = 0; t < n; t++)
+		if (!started[t])
+			stat_range(&ranges[t]);
+	for (size_t t = 1; t < n; t++)
+		if (started[t])
+			pthread_join(threads[t], NULL);
+}
+
 int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 		     struct dbm_err *err)
 {
@@ -240,6 +304,8 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 	char **names = NULL;
 	size_t count = 0, n = 0;
 	struct dbm_revision *revs = NULL;
+	struct dbm_revcache *cache = NULL;
+	struct file_stat *stats = NULL;
 	int rc = -1, dirfd = -1;
 
 	dbm_buf_addf(&versions, "%s/versions", dir);
@@ -259,10 +325,23 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 			    out->versions, strerror(errno));
 		goto done;
 	}
+	cache = dbm_revcache_open(out->versions);
+	if (cache) {
+		stats = dbm_xcalloc(count + 1, sizeof(*stats));
+		stat_all(dirfd, names, count, stats);
+	}
 	int top = lua_gettop(L);
 	for (; n < count; n++) {
 		dbm_buf_reset(&path);
 		file_path(&path, out, names[n]);
+		/* A file the index knows unchanged is not opened. */
+		struct stat *st = stats ? &stats[n].st : NULL;
+		bool stamped = st && stats[n].ok;
+		if (stamped &&
+		    dbm_revcache_get(cache, names[n], st, &revs[n])) {
+			revs[n].path = dbm_xstrdup(path.buf);
+			continue;
+		}
 		dbm_buf_reset(&text);
 		if (dbm_fs_read_at(&text, dirfd, names[n], path.buf, err) < 0)
 			goto done;
@@ -277,6 +356,8 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 				n++;
 				goto done;
 			}
+			if (stamped)
+				dbm_revcache_put(cache, names[n], st, &revs[n]);
 			continue;
 		}
 		if (load_revision(L, &text, path.buf, &revs[n], err) < 0) {
@@ -289,6 +370,8 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 	rc = dbm_revmap_build(&out->map, revs, count, err);
 	revs = NULL; /* owned by the map, even on error */
 done:
+	dbm_revcache_close(cache, rc == 0);
+	free(stats);
 	if (revs) {
 		for (size_t i = 0; i < n; i++)
 			dbm_revision_release(&revs[i]);

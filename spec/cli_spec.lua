@@ -400,6 +400,134 @@ return {
     end)
   end)
 
+  describe("the revision index", function()
+    local HISTORY = "bb02 -> cc03 (head), create baz\n"
+      .. "aa01 -> bb02, add bar\n"
+      .. "<base> -> aa01, create foo\n"
+
+    -- The index files under a cache directory (home's by default).
+    local function index_files(home, cache)
+      local out = {}
+      local p = io.popen("ls " .. H.q(cache or home .. "/.cache") .. "/tacker-db-manage 2>/dev/null")
+      for name in p:lines() do out[#out + 1] = name end
+      p:close()
+      return out
+    end
+
+    -- Replace text in a file in place, keeping its size and inode.
+    local function patch(path, from, to)
+      assert(#from == #to)
+      local text = H.read(path)
+      local at = assert(text:find(from, 1, true), from)
+      local f = assert(io.open(path, "r+b"))
+      f:seek("set", at - 1)
+      f:write(to)
+      f:close()
+    end
+
+    -- A chain whose files have settled (an index takes files that have
+    -- not changed for 2 s), and an index of it in home.
+    local function indexed()
+      local dir, home = chain3(), H.tmpdir()
+      H.sh("sleep 2.2")
+      local r = cli(dir, nil, { "history" }, { home = home })
+      assert_ok(r)
+      assert.are.equal(HISTORY, r.stdout)
+      local files = index_files(home)
+      assert.are.equal(1, #files)
+      return dir, home, home .. "/.cache/tacker-db-manage/" .. files[1]
+    end
+
+    it("answers from the index for files whose stat has not changed", function()
+      local dir, home, index = indexed()
+      -- The index, not the file, says "create fox" now.
+      patch(index, "create foo", "create fox")
+      local r = cli(dir, nil, { "history" }, { home = home })
+      assert_ok(r)
+      assert.are.equal(HISTORY:gsub("create foo", "create fox"), r.stdout)
+      -- Without it, the file speaks.
+      r = cli(dir, nil, { "history" }, { home = home, env = { DBM_REVISION_CACHE = "off" } })
+      assert.are.equal(HISTORY, r.stdout)
+    end)
+
+    it("reads a file again when it changed in place, same size, or was only touched", function()
+      local dir, home, index = indexed()
+      patch(dir .. "/versions/b2.lua", "add bar", "add baz")
+      local r = cli(dir, nil, { "history" }, { home = home })
+      assert_ok(r)
+      assert.are.equal(HISTORY:gsub("add bar", "add baz"), r.stdout)
+      -- Same modification time, new change time: still read again.
+      H.sh("sleep 2.2")
+      assert_ok(cli(dir, nil, { "history" }, { home = home }))
+      patch(index, "create foo", "create fox")
+      assert(H.sh("touch -r " .. H.q(dir .. "/versions/a1.lua") .. " " .. H.q(dir .. "/versions/a1.lua")) == 0)
+      r = cli(dir, nil, { "history" }, { home = home })
+      assert.are.equal(HISTORY:gsub("add bar", "add baz"), r.stdout)
+    end)
+
+    it("follows files added and removed", function()
+      local dir, home = indexed()
+      H.write(dir .. "/versions/d4.lua", H.rev { "dd04", down = "cc03", message = "more" })
+      local r = cli(dir, nil, { "heads" }, { home = home })
+      assert.are.equal("dd04 (head)\n", r.stdout)
+      assert(os.remove(dir .. "/versions/d4.lua"))
+      assert(os.remove(dir .. "/versions/c3.lua"))
+      r = cli(dir, nil, { "heads" }, { home = home })
+      assert.are.equal("bb02 (head)\n", r.stdout)
+    end)
+
+    it("a corrupt, truncated or foreign index is ignored and written anew", function()
+      local dir, home, index = indexed()
+      local good = H.read(index)
+      for _, bad in ipairs({ "", good:sub(1, 10), good:sub(1, #good - 3), "x" .. good,
+                             good:gsub("create foo", "create foo\0") }) do
+        H.write(index, bad)
+        local r = cli(dir, nil, { "history" }, { home = home })
+        assert_ok(r)
+        assert.are.equal(HISTORY, r.stdout)
+        assert.are.equal("", r.stderr)
+        assert.are.equal(good, H.read(index))
+      end
+      -- Another directory's index under this one's name: not used.
+      local other = chain3()
+      patch(other .. "/versions/a1.lua", "create foo", "create fox")
+      H.sh("sleep 2.2")
+      local r = cli(other, nil, { "history" }, { home = home })
+      local other_index
+      for _, name in ipairs(index_files(home)) do
+        if home .. "/.cache/tacker-db-manage/" .. name ~= index then other_index = name end
+      end
+      H.write(index, H.read(home .. "/.cache/tacker-db-manage/" .. other_index))
+      r = cli(dir, nil, { "history" }, { home = home })
+      assert.are.equal(HISTORY, r.stdout)
+    end)
+
+    it("no cache directory, or DBM_REVISION_CACHE=off: no index, same answers", function()
+      local dir = chain3()
+      H.sh("sleep 2.2")
+      local r = cli(dir, nil, { "history" }, { home = "/nonexistent/home" })
+      assert_ok(r)
+      assert.are.equal(HISTORY, r.stdout)
+      assert.are.equal("", r.stderr)
+      local home = H.tmpdir()
+      r = cli(dir, nil, { "history" }, { home = home, env = { DBM_REVISION_CACHE = "off" } })
+      assert.are.equal(HISTORY, r.stdout)
+      assert.same({}, index_files(home))
+      -- XDG_CACHE_HOME, when set, is where it goes.
+      local xdg = H.tmpdir()
+      r = cli(dir, nil, { "history" }, { home = home, env = { XDG_CACHE_HOME = xdg } })
+      assert.are.equal(HISTORY, r.stdout)
+      assert.same({}, index_files(home))
+      assert.are.equal(1, #index_files(nil, xdg))
+    end)
+
+    it("files changed in the last 2 s are not taken into the index", function()
+      local dir, home = chain3(), H.tmpdir()
+      assert_ok(cli(dir, nil, { "history" }, { home = home }))
+      assert.same({}, index_files(home))
+    end)
+  end)
+
   describe("upgrade, downgrade and stamp", function()
     local dir, url, path
     before_each(function()

@@ -84,7 +84,8 @@ function H.run(args, opts)
   -- No config found by accident: HOME is a fresh directory (opts.home
   -- names another). The assignments come after any "cd" so that they
   -- reach the binary, and before opts.env so that it can override them.
-  local cmd = "HOME=" .. H.q(opts.home or dir) .. " OS_DATABASE__CONNECTION= "
+  -- The revision index goes under HOME too (XDG_CACHE_HOME unset).
+  local cmd = "HOME=" .. H.q(opts.home or dir) .. " XDG_CACHE_HOME= OS_DATABASE__CONNECTION= "
     .. table.concat(words, " ")
   if opts.cwd then cmd = "cd " .. H.q(opts.cwd) .. " && " .. cmd end
   local code = sh("(" .. cmd .. ") >" .. H.q(dir .. "/out") .. " 2>" .. H.q(dir .. "/err") .. " </dev/null")
@@ -177,7 +178,7 @@ function H.run_many(list)
   local jobs = {}
   for i, item in ipairs(list) do
     local args, opts = item[1], item[2] or {}
-    local words = { "HOME=" .. H.q(dir), "OS_DATABASE__CONNECTION=" }
+    local words = { "HOME=" .. H.q(dir), "XDG_CACHE_HOME=", "OS_DATABASE__CONNECTION=" }
     for k, v in pairs(opts.env or {}) do words[#words + 1] = k .. "=" .. H.q(v) end
     words[#words + 1] = H.q(H.bin)
     for _, a in ipairs(args) do words[#words + 1] = H.q(a) end
