@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "catalog.h"
 #include "mem.h"
 
 /* Every dialect the host knows; postgresql and mysql join here. */
@@ -69,28 +70,32 @@ void dbm_ddl_release(struct dbm_ddl *ddl)
 	dbm_vec_release(&ddl->created_types);
 	free(ddl->failed_sql);
 	ddl->failed_sql = NULL;
-	dbm_db_close(ddl->catalog);
+	dbm_catalog_free(ddl->catalog);
 	ddl->catalog = NULL;
 }
 
 int dbm_ddl_catalog_open(struct dbm_ddl *ddl, struct dbm_err *err)
 {
-	struct dbm_url url = DBM_URL_INIT;
-	int ret = -1;
+	(void)err;
+	if (dbm_ddl_offline(ddl) && ddl->dialect->offline_catalog &&
+	    !ddl->catalog)
+		ddl->catalog = dbm_catalog_new();
+	return 0;
+}
 
-	if (!dbm_ddl_offline(ddl) || !ddl->dialect->offline_catalog ||
-	    ddl->catalog)
+int dbm_ddl_schema_prepare(struct dbm_ddl *ddl, const char *table,
+			   struct dbm_err *err)
+{
+	if (ddl->conn || !ddl->catalog)
 		return 0;
-	if (dbm_url_parse(&url, "sqlite://", err) < 0)
-		DBM_BUG("the in-memory SQLite URL does not parse");
-	if (dbm_db_connect(&ddl->catalog, &url, err) < 0) {
-		dbm_err_prefix(err, "cannot open the offline schema catalog");
-		goto done;
-	}
-	ret = 0;
-done:
-	dbm_url_release(&url);
-	return ret;
+	return dbm_catalog_need(ddl->catalog, table, err);
+}
+
+struct dbm_conn *dbm_ddl_schema_conn(const struct dbm_ddl *ddl)
+{
+	if (ddl->conn)
+		return ddl->conn;
+	return ddl->catalog ? dbm_catalog_conn(ddl->catalog) : NULL;
 }
 
 /* Scanning SQL text. */
@@ -388,9 +393,9 @@ int dbm_ddl_exec(struct dbm_ddl *ddl, const char *sql,
 		keep_failed(ddl, sql);
 		goto done;
 	}
-	/* The catalog runs the script's own text: what the client will run. */
+	/* The catalog follows the script's own text: what the client runs. */
 	if (ddl->catalog &&
-	    dbm_db_exec(ddl->catalog, inline_sql.buf, NULL, 0, NULL, err) < 0) {
+	    dbm_catalog_exec(ddl->catalog, inline_sql.buf, err) < 0) {
 		keep_failed(ddl, inline_sql.buf);
 		goto done;
 	}

@@ -15,6 +15,7 @@
 #include "schema.h"
 
 struct dbm_ddl;
+struct dbm_catalog;
 
 /* alter_column's arguments, Alembic's names; unset fields are NULL / -1. */
 struct dbm_alter_column {
@@ -129,11 +130,10 @@ struct dbm_ddl {
 	double lock_timeout;
 	/*
 	 * Offline: the catalog, the schema the script has built so far, or
-	 * NULL. It is a private in-memory SQLite database that every
-	 * statement sent to the sink also runs in (owned; closed by
-	 * dbm_ddl_release).
+	 * NULL. Every statement sent to the sink also goes through it (owned;
+	 * freed by dbm_ddl_release).
 	 */
-	struct dbm_conn *catalog;
+	struct dbm_catalog *catalog;
 };
 
 /*
@@ -152,17 +152,28 @@ int dbm_ddl_commit(struct dbm_ddl *ddl, struct dbm_err *err);
 void dbm_ddl_release(struct dbm_ddl *ddl);
 /*
  * Offline, open the catalog when the dialect keeps one (offline_catalog),
- * else do nothing. Every statement of the script then also runs in it, so
- * the dialect's reflection answers offline what the database would answer
- * after the script so far: SQLite's table rebuilds and op.get_inspector()
- * read the schema from there.
+ * else do nothing. Every statement of the script then also goes through
+ * it, so the dialect's reflection answers offline what the database would
+ * answer after the script so far: SQLite's table rebuilds and
+ * op.get_inspector() read the schema from there.
  */
 int dbm_ddl_catalog_open(struct dbm_ddl *ddl, struct dbm_err *err);
-/* The connection reflection reads: the database, else the catalog, or NULL. */
-static inline struct dbm_conn *dbm_ddl_schema_conn(const struct dbm_ddl *ddl)
+/* Whether reflection can answer: online, or offline with a catalog. */
+static inline bool dbm_ddl_can_reflect(const struct dbm_ddl *ddl)
 {
-	return ddl->conn ? ddl->conn : ddl->catalog;
+	return ddl->conn || ddl->catalog;
 }
+/*
+ * Make dbm_ddl_schema_conn show table (NULL: every table): offline the
+ * catalog builds it; online there is nothing to do.
+ */
+int dbm_ddl_schema_prepare(struct dbm_ddl *ddl, const char *table,
+			   struct dbm_err *err);
+/*
+ * The connection reflection reads (borrowed): the database, else the
+ * catalog's database as the last dbm_ddl_schema_prepare built it.
+ */
+struct dbm_conn *dbm_ddl_schema_conn(const struct dbm_ddl *ddl);
 /* Forget the statements recorded for the previous revision. */
 void dbm_ddl_reset_applied(struct dbm_ddl *ddl);
 static inline bool dbm_ddl_offline(const struct dbm_ddl *ddl)
@@ -173,8 +184,8 @@ static inline bool dbm_ddl_offline(const struct dbm_ddl *ddl)
 /*
  * The choke point: run (online) or emit (offline) one statement written in
  * the dialect's placeholder style. Offline, parameters are rendered inline
- * as literals, and the statement runs in the catalog (when there is one)
- * before it reaches the sink. out may be NULL; offline it is always set
+ * as literals, and the statement goes through the catalog (when there is
+ * one) before it reaches the sink. out may be NULL; offline it is always set
  * to NULL. On failure the statement is kept in ddl->failed_sql and err
  * says what the database (or the catalog) said.
  */

@@ -7,8 +7,8 @@
  * drop the old table, rename the new one, re-create the indexes. All of it
  * runs inside the caller's transaction, statement by statement through
  * dbm_ddl_exec. Offline (--sql) the table is reflected from the catalog,
- * the in-memory database the script so far has run in (see ddl.h), so a
- * rebuild renders the same statements as online.
+ * the schema the script so far has built (see catalog.h), so a rebuild
+ * renders the same statements as online.
  */
 #include "ddl.h"
 
@@ -1120,7 +1120,7 @@ static int rebuild(struct dbm_ddl *ddl, const char *op, const char *table,
 	dbm_table_init(&rb.old);
 	dbm_table_init(&rb.new);
 	rb.table = table;
-	if (!dbm_ddl_schema_conn(ddl)) {
+	if (!dbm_ddl_can_reflect(ddl)) {
 		offline_error(op, table, err);
 		goto done;
 	}
@@ -1462,7 +1462,7 @@ static int sqlite_drop_column(struct dbm_ddl *ddl, const char *table,
 	int ret = -1;
 
 	dbm_table_init(&t);
-	if (dbm_ddl_schema_conn(ddl)) {
+	if (dbm_ddl_can_reflect(ddl)) {
 		/* Look first: SQLite refuses columns in use. */
 		if (dbm_sqlite_reflect_table(ddl, table, &t, err) < 0)
 			goto done;
@@ -1499,7 +1499,7 @@ static int sqlite_alter_column(struct dbm_ddl *ddl,
 	int ret = -1;
 
 	/* comment= and autoincrement= mean nothing to SQLite */
-	if (other && !dbm_ddl_schema_conn(ddl)) {
+	if (other && !dbm_ddl_can_reflect(ddl)) {
 		offline_error("alter_column", a->table, err);
 		goto done;
 	}

@@ -265,7 +265,7 @@ static struct dbm_ddl *inspector_ddl(lua_State *L)
 	struct dbm_ddl *ddl =
 	    in->ddl ? in->ddl : dbm_lconn_current_ddl(L, "inspector");
 	/* Offline, a dialect with a catalog answers from it (SQLite). */
-	if (!dbm_ddl_schema_conn(ddl))
+	if (!dbm_ddl_can_reflect(ddl))
 		luaL_error(L,
 			   "the inspector needs a live database: it cannot "
 			   "run offline (--sql) on %s; guard it with "

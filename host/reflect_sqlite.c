@@ -10,8 +10,9 @@
  * AUTOINCREMENT and WITHOUT ROWID become the table options
  * sqlite_autoincrement=true and sqlite_with_rowid=false.
  *
- * Offline the same queries read the catalog (dbm_ddl_schema_conn), the
- * in-memory database the script so far has run in.
+ * Offline the same queries read the catalog's database
+ * (dbm_ddl_schema_conn), built for the table at hand by
+ * dbm_ddl_schema_prepare.
  */
 #include "reflect_sqlite.h"
 
@@ -1158,10 +1159,11 @@ int dbm_sqlite_reflect_table(struct dbm_ddl *ddl, const char *table,
 	int ret = -1;
 
 	dbm_table_init(&t);
-	if (!dbm_ddl_schema_conn(ddl))
+	if (!dbm_ddl_can_reflect(ddl))
 		return dbm_err_set(err, DBM_EUSAGE,
 				   "cannot reflect table '%s' offline", table);
-	if (table_sql(ddl, table, &t.name, &sql, err) < 0)
+	if (dbm_ddl_schema_prepare(ddl, table, err) < 0 ||
+	    table_sql(ddl, table, &t.name, &sql, err) < 0)
 		goto done;
 	parse_create_table(&ci, sql);
 	used = dbm_xcalloc(ci.cons.len ? ci.cons.len : 1, sizeof(*used));
@@ -1204,9 +1206,11 @@ int dbm_sqlite_table_names(struct dbm_ddl *ddl, char ***out, size_t *out_n,
 
 	*out = NULL;
 	*out_n = 0;
-	if (!dbm_ddl_schema_conn(ddl))
+	if (!dbm_ddl_can_reflect(ddl))
 		return dbm_err_set(err, DBM_EUSAGE,
 				   "cannot list tables offline");
+	if (dbm_ddl_schema_prepare(ddl, NULL, err) < 0)
+		return -1;
 	/* The '_' escaped: it is a LIKE wildcard. */
 	if (dbm_db_exec(dbm_ddl_schema_conn(ddl),
 			"SELECT name FROM main.sqlite_master "
