@@ -126,3 +126,14 @@ void dbm_buf_add_sql_literal(struct dbm_buf *b, const char *s, size_t n)
 	}
 	dbm_buf_addch(b, '\'');
 }
+
+uint64_t dbm_str_prefix64(const char *s)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++) {
+		v = v << 8 | (unsigned char)*s;
+		if (*s)
+			s++;
+	}
+	return v;
+}

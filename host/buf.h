@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct dbm_buf {
 	char *buf;
@@ -36,6 +37,11 @@ void dbm_buf_vaddf(struct dbm_buf *b, const char *fmt, va_list ap);
 /* Append s on one line: each run of white space becomes one space,
  * none at the start or the end (SQL quoted in a one-line message). */
 void dbm_buf_add_oneline(struct dbm_buf *b, const char *s);
+/*
+ * The first 8 bytes of s (padded with NULs) as a number whose order is
+ * strcmp's: sorts compare it before calling strcmp.
+ */
+uint64_t dbm_str_prefix64(const char *s);
 /* Append s as a SQL string literal: 'it''s'. */
 void dbm_buf_add_sql_literal(struct dbm_buf *b, const char *s, size_t n);
 

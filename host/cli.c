@@ -87,6 +87,19 @@ static const char *level_name(enum dbm_log_level level)
 	return "?";
 }
 
+/*
+ * Offline nothing waits on a server, so a line per revision written one by
+ * one would be a system call per revision: such runs hold their log lines
+ * and write them in blocks of this size (and before any error).
+ */
+#define LOG_BLOCK 16384
+
+static void flush_log(struct dbm_cli *cli)
+{
+	fwrite(cli->log_held.buf, 1, cli->log_held.len, stderr);
+	dbm_buf_reset(&cli->log_held);
+}
+
 /* Alembic's format: "%(levelname)-5.5s [%(name)s] %(message)s". */
 static void log_line(void *payload, enum dbm_log_level level,
 		     const char *logger, const char *msg)
@@ -98,8 +111,15 @@ static void log_line(void *payload, enum dbm_log_level level,
 		return;
 	struct dbm_buf text = DBM_BUF_INIT;
 	dbm_cli_scrub(cli, &text, msg);
-	fprintf(stderr, "%-5.5s [%s] %s\n", level_name(level), logger,
-		text.buf);
+	if (cli->hold_log) {
+		dbm_buf_addf(&cli->log_held, "%-5.5s [%s] %s\n",
+			     level_name(level), logger, text.buf);
+		if (cli->log_held.len >= LOG_BLOCK)
+			flush_log(cli);
+	} else {
+		fprintf(stderr, "%-5.5s [%s] %s\n", level_name(level), logger,
+			text.buf);
+	}
 	dbm_buf_release(&text);
 }
 
@@ -267,6 +287,7 @@ int dbm_cli_run_init(struct dbm_cli *cli, struct dbm_run *run, bool sql,
 	run->scripts = &cli->scripts;
 	run->dialect = d;
 	run->conn = sql ? NULL : cli->conn;
+	cli->hold_log = sql;
 	run->write = write_stdout;
 	run->write_payload = NULL;
 	run->version_table = cli->version_table;
@@ -325,12 +346,14 @@ static void cli_release(struct dbm_cli *cli)
 	dbm_url_release(&cli->url);
 	dbm_config_release(&cli->config);
 	dbm_strlist_release(&cli->config_files);
+	dbm_buf_release(&cli->log_held);
 }
 
 int dbm_cli_main(int argc, char **argv)
 {
 	struct dbm_cli cli;
 	memset(&cli, 0, sizeof(cli));
+	dbm_buf_init(&cli.log_held);
 	cli.log.fn = log_line;
 	cli.log.payload = &cli;
 	bool help = false, version = false;
@@ -404,6 +427,7 @@ int dbm_cli_main(int argc, char **argv)
 	    err.kind == DBM_OK)
 		dbm_err_set(&err, DBM_EFAIL, "'%s' failed", cmd->name);
 done:
+	flush_log(&cli);
 	if (err.kind != DBM_OK) {
 		struct dbm_buf text = DBM_BUF_INIT;
 		dbm_cli_scrub(&cli, &text, err.msg);

@@ -10,6 +10,7 @@
 
 #include <lua.h>
 
+#include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "ddl.h"
@@ -46,6 +47,9 @@ struct dbm_cli {
 	bool scripts_loaded;
 	struct dbm_conn *conn;
 	struct dbm_log log;
+	/* Log lines held back (offline runs), written in blocks. */
+	struct dbm_buf log_held;
+	bool hold_log;
 };
 
 /* Load the revision graph (once). */

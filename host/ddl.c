@@ -316,8 +316,15 @@ static int render_inline(const struct dbm_dialect *d, struct dbm_buf *out,
 	if (!plen)
 		DBM_BUG("dialect placeholder has no fixed prefix");
 
+	/* What may start a quote, a comment or a placeholder. */
+	char stops[8] = "'\"`-/";
+	stops[strlen(stops)] = first.buf[0];
 	while (*p) {
-		if ((end = skip_quoted(p))) {
+		size_t plain = strcspn(p, stops);
+		if (plain) {
+			dbm_buf_add(out, p, plain);
+			p += plain;
+		} else if ((end = skip_quoted(p))) {
 			dbm_buf_add(out, p, (size_t)(end - p));
 			p = end;
 		} else if (strncmp(p, first.buf, plen) != 0 ||

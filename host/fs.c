@@ -87,17 +87,6 @@ struct sort_key {
 	char *name;
 };
 
-static uint64_t name_prefix(const char *s)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++) {
-		v = v << 8 | (unsigned char)*s;
-		if (*s)
-			s++;
-	}
-	return v;
-}
-
 static int compare_keys(const void *a, const void *b)
 {
 	const struct sort_key *x = a, *y = b;
@@ -114,7 +103,8 @@ static void sort_names(char **names, size_t n)
 {
 	struct sort_key *keys = dbm_xcalloc(n ? n : 1, sizeof(*keys));
 	for (size_t i = 0; i < n; i++)
-		keys[i] = (struct sort_key){name_prefix(names[i]), names[i]};
+		keys[i] =
+		    (struct sort_key){dbm_str_prefix64(names[i]), names[i]};
 	qsort(keys, n, sizeof(*keys), compare_keys);
 	for (size_t i = 0; i < n; i++)
 		names[i] = keys[i].name;

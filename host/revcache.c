@@ -261,10 +261,21 @@ static void cache_dir(struct dbm_buf *out)
 		dbm_buf_addf(out, "%s/.cache", home);
 }
 
-struct dbm_revcache *dbm_revcache_open(const char *versions)
+bool dbm_revcache_wanted(void)
 {
 	const char *mode = getenv("DBM_REVISION_CACHE");
 	if (mode && strcmp(mode, "off") == 0)
+		return false;
+	struct dbm_buf dir = DBM_BUF_INIT;
+	cache_dir(&dir);
+	bool known = dir.len > 0;
+	dbm_buf_release(&dir);
+	return known;
+}
+
+struct dbm_revcache *dbm_revcache_open(const char *versions)
+{
+	if (!dbm_revcache_wanted())
 		return NULL;
 	struct dbm_buf path = DBM_BUF_INIT;
 	cache_dir(&path);

@@ -26,6 +26,9 @@
 
 struct dbm_revcache;
 
+/* Is there an index to use: not turned off, a cache directory known? */
+bool dbm_revcache_wanted(void);
+
 /* The index of the directory versions (NULL when off or out of reach). */
 struct dbm_revcache *dbm_revcache_open(const char *versions);
 

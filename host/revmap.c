@@ -70,7 +70,9 @@ static void sort_indexes(dbm_revset *set)
 		qsort(set->items, set->len, sizeof(*set->items), cmp_size);
 }
 
+/* An id, with its first 8 bytes as a number that sorts as they do. */
 struct id_pair {
+	uint64_t prefix;
 	const char *id;
 	size_t idx;
 };
@@ -78,6 +80,8 @@ struct id_pair {
 static int cmp_pair(const void *a, const void *b)
 {
 	const struct id_pair *x = a, *y = b;
+	if (x->prefix != y->prefix)
+		return x->prefix < y->prefix ? -1 : 1;
 	int c = strcmp(x->id, y->id);
 	if (c)
 		return c;
@@ -92,6 +96,7 @@ static void sort_by_id(const struct dbm_revmap *map, size_t *items, size_t n)
 	struct id_pair *pairs = dbm_xmalloc(n * sizeof(*pairs));
 	for (size_t i = 0; i < n; i++) {
 		pairs[i].id = map->revs[items[i]].id;
+		pairs[i].prefix = dbm_str_prefix64(pairs[i].id);
 		pairs[i].idx = items[i];
 	}
 	qsort(pairs, n, sizeof(*pairs), cmp_pair);

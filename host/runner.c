@@ -263,29 +263,35 @@ static int write_delta(struct session *s, const dbm_revset *removed,
 	int rc = 0;
 	for (size_t i = 0; i < total && rc == 0; i++) {
 		dbm_buf_reset(&sql);
+		/* Plain appends: this runs once per revision. */
 		if (i < nup) {
-			dbm_buf_addf(&sql,
-				     "UPDATE %s SET version_num=", table.buf);
+			dbm_buf_adds(&sql, "UPDATE ");
+			dbm_buf_add(&sql, table.buf, table.len);
+			dbm_buf_adds(&sql, " SET version_num=");
 			add_id_literal(&sql, revs[added->items[i]].id);
-			dbm_buf_addf(&sql,
-				     " WHERE %s.version_num = ", table.buf);
+			dbm_buf_adds(&sql, " WHERE ");
+			dbm_buf_add(&sql, table.buf, table.len);
+			dbm_buf_adds(&sql, ".version_num = ");
 			add_id_literal(&sql, revs[removed->items[i]].id);
-		} else if (i - nup < removed->len - nup) {
-			size_t r = removed->items[nup + (i - nup)];
-			dbm_buf_addf(&sql,
-				     "DELETE FROM %s WHERE %s.version_num = ",
-				     table.buf, table.buf);
-			add_id_literal(&sql, revs[r].id);
+		} else if (i < removed->len) {
+			dbm_buf_adds(&sql, "DELETE FROM ");
+			dbm_buf_add(&sql, table.buf, table.len);
+			dbm_buf_adds(&sql, " WHERE ");
+			dbm_buf_add(&sql, table.buf, table.len);
+			dbm_buf_adds(&sql, ".version_num = ");
+			add_id_literal(&sql, revs[removed->items[i]].id);
 		} else {
 			size_t a = added->items[i - (removed->len - nup)];
-			dbm_buf_addf(&sql,
-				     "INSERT INTO %s (version_num) VALUES (",
-				     table.buf);
+			dbm_buf_adds(&sql, "INSERT INTO ");
+			dbm_buf_add(&sql, table.buf, table.len);
+			dbm_buf_adds(&sql, " (version_num) VALUES (");
 			add_id_literal(&sql, revs[a].id);
 			dbm_buf_addch(&sql, ')');
-			if (s->run->dialect->insert_returning)
-				dbm_buf_addf(&sql, " RETURNING %s.version_num",
-					     table.buf);
+			if (s->run->dialect->insert_returning) {
+				dbm_buf_adds(&sql, " RETURNING ");
+				dbm_buf_add(&sql, table.buf, table.len);
+				dbm_buf_adds(&sql, ".version_num");
+			}
 		}
 		rc = dbm_ddl_exec(&s->ddl, sql.buf, NULL, 0, NULL, err);
 		if (rc == 0 && i < removed->len)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -260,39 +261,53 @@ static void *stat_range(void *arg)
 /*
  * Stat every revision file for the index. The path lookups are most of a
  * listing command's time with thousands of files, and they scale across
- * cores: big directories are split over a few threads, as git's
- * preload-index does for its lstat calls.
+ * cores: big directories are split into ranges for a few threads, as
+ * git's preload-index does for its lstat calls. This thread takes the
+ * first range (and any whose thread did not start) when it gets there, so
+ * it reads the index and uses the first stats while the others run.
  */
-static void stat_all(int dirfd, char **names, size_t count,
-		     struct file_stat *stats)
+enum { MAX_STAT_THREADS = 4, MIN_FILES_PER_THREAD = 1000 };
+
+struct stat_pool {
+	struct stat_range ranges[MAX_STAT_THREADS];
+	pthread_t threads[MAX_STAT_THREADS];
+	bool started[MAX_STAT_THREADS];
+	size_t n, done;
+};
+
+static void stats_begin(struct stat_pool *p, int dirfd, char **names,
+			size_t count, struct file_stat *stats)
 {
-	enum { MAX_THREADS = 4, MIN_FILES_PER_THREAD = 1000 };
-	pthread_t threads[MAX_THREADS];
-	struct stat_range ranges[MAX_THREADS];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t n = count / MIN_FILES_PER_THREAD;
-	if (cpus > 0 && n > (size_t)cpus)
-		n = (size_t)cpus;
-	if (n > MAX_THREADS)
-		n = MAX_THREADS;
-	if (n < 1)
-		n = 1;
-	bool started[MAX_THREADS] = {false};
-	for (size_t t = 0; t < n; t++) {
-		ranges[t] = (struct stat_range){
-		    dirfd, names, stats, count * t / n, count * (t + 1) / n};
-		/* This thread takes the first range, and any that fail. */
+	memset(p, 0, sizeof(*p));
+	p->n = count / MIN_FILES_PER_THREAD;
+	if (cpus > 0 && p->n > (size_t)cpus)
+		p->n = (size_t)cpus;
+	if (p->n > MAX_STAT_THREADS)
+		p->n = MAX_STAT_THREADS;
+	if (p->n < 1)
+		p->n = 1;
+	for (size_t t = 0; t < p->n; t++) {
+		p->ranges[t] =
+		    (struct stat_range){dirfd, names, stats, count * t / p->n,
+					count * (t + 1) / p->n};
 		if (t > 0)
-			started[t] =
-			    pthread_create(&threads[t], NULL, stat_range,
-					   &ranges[t]) == 0;
+			p->started[t] =
+			    pthread_create(&p->threads[t], NULL, stat_range,
+					   &p->ranges[t]) == 0;
 	}
-	for (size_t t = 0; t < n; t++)
-		if (!started[t])
-			stat_range(&ranges[t]);
-	for (size_t t = 1; t < n; t++)
-		if (started[t])
-			pthread_join(threads[t], NULL);
+}
+
+/* Make sure the stat of file i is there (every one's, for SIZE_MAX). */
+static void stats_ready(struct stat_pool *p, size_t i)
+{
+	while (p->done < p->n && i >= p->ranges[p->done].from) {
+		if (p->started[p->done])
+			pthread_join(p->threads[p->done], NULL);
+		else
+			stat_range(&p->ranges[p->done]);
+		p->done++;
+	}
 }
 
 int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
@@ -306,6 +321,7 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 	struct dbm_revision *revs = NULL;
 	struct dbm_revcache *cache = NULL;
 	struct file_stat *stats = NULL;
+	struct stat_pool pool;
 	int rc = -1, dirfd = -1;
 
 	dbm_buf_addf(&versions, "%s/versions", dir);
@@ -325,18 +341,20 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 			    out->versions, strerror(errno));
 		goto done;
 	}
-	cache = dbm_revcache_open(out->versions);
-	if (cache) {
+	if (dbm_revcache_wanted()) {
 		stats = dbm_xcalloc(count + 1, sizeof(*stats));
-		stat_all(dirfd, names, count, stats);
+		stats_begin(&pool, dirfd, names, count, stats);
+		cache = dbm_revcache_open(out->versions);
 	}
 	int top = lua_gettop(L);
 	for (; n < count; n++) {
 		dbm_buf_reset(&path);
 		file_path(&path, out, names[n]);
 		/* A file the index knows unchanged is not opened. */
+		if (stats)
+			stats_ready(&pool, n);
 		struct stat *st = stats ? &stats[n].st : NULL;
-		bool stamped = st && stats[n].ok;
+		bool stamped = cache && stats[n].ok;
 		if (stamped &&
 		    dbm_revcache_get(cache, names[n], st, &revs[n])) {
 			revs[n].path = dbm_xstrdup(path.buf);
@@ -370,6 +388,8 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 	rc = dbm_revmap_build(&out->map, revs, count, err);
 	revs = NULL; /* owned by the map, even on error */
 done:
+	if (stats)
+		stats_ready(&pool, SIZE_MAX); /* no thread outlives the call */
 	dbm_revcache_close(cache, rc == 0);
 	free(stats);
 	if (revs) {
