@@ -51,20 +51,28 @@ int dbm_fs_read(struct dbm_buf *out, const char *path, struct dbm_err *err)
 	return dbm_fs_read_at(out, AT_FDCWD, path, path, err);
 }
 
-int dbm_fs_write(const char *path, const char *data, size_t n,
-		 struct dbm_err *err)
+int dbm_fs_write_mode(const char *path, const char *data, size_t n, mode_t mode,
+		      struct dbm_err *err)
 {
 	struct dbm_buf tmp = DBM_BUF_INIT;
 	dbm_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid());
 	int rc = -1;
-	FILE *f = fopen(tmp.buf, "wb");
-	if (!f) {
+	int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
 		dbm_err_set(err, DBM_EFAIL, "cannot write '%s': %s", path,
 			    strerror(errno));
 		goto done;
 	}
-	size_t w = fwrite(data, 1, n, f);
-	if (fclose(f) != 0 || w != n) {
+	size_t written = 0;
+	while (written < n) {
+		ssize_t w = write(fd, data + written, n - written);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		written += (size_t)w;
+	}
+	if (close(fd) != 0 || written != n) {
 		dbm_err_set(err, DBM_EFAIL, "cannot write '%s'", path);
 		remove(tmp.buf);
 		goto done;
@@ -79,6 +87,12 @@ int dbm_fs_write(const char *path, const char *data, size_t n,
 done:
 	dbm_buf_release(&tmp);
 	return rc;
+}
+
+int dbm_fs_write(const char *path, const char *data, size_t n,
+		 struct dbm_err *err)
+{
+	return dbm_fs_write_mode(path, data, n, 0666, err);
 }
 
 /* A name with its first 8 bytes as a number that sorts as they do. */

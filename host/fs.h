@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "buf.h"
 #include "err.h"
@@ -16,6 +17,9 @@ int dbm_fs_read_at(struct dbm_buf *out, int dirfd, const char *name,
 /* Write data to path through a temporary file and a rename. */
 int dbm_fs_write(const char *path, const char *data, size_t n,
 		 struct dbm_err *err);
+/* The same, the file created with mode (before the umask). */
+int dbm_fs_write_mode(const char *path, const char *data, size_t n, mode_t mode,
+		      struct dbm_err *err);
 /*
  * The names in dir ending in suffix, sorted by strcmp; *out_names is a
  * NULL-terminated array the caller frees with dbm_fs_names_free.

@@ -333,27 +333,57 @@ int dbm_lua_pcall(lua_State *L, int nargs, int nresults, enum dbm_err_kind kind,
 	return -1;
 }
 
-int dbm_lua_run_buffer(lua_State *L, const char *text, size_t len,
-		       const char *chunkname, struct dbm_err *err)
+int dbm_lua_load_text(lua_State *L, const char *text, size_t len,
+		      const char *chunkname, struct dbm_err *err)
 {
 	struct dbm_buf name = DBM_BUF_INIT;
-	int rc = -1;
 	dbm_buf_addf(&name, "@%s", chunkname);
 	/* Text mode only: binary chunks bypass the compiler's checks. */
-	if (luaL_loadbufferx(L, text, len, name.buf, "t") != LUA_OK) {
+	int rc = luaL_loadbufferx(L, text, len, name.buf, "t");
+	dbm_buf_release(&name);
+	if (rc != LUA_OK) {
 		dbm_err_set(err, DBM_EUSAGE, "%s", lua_tostring(L, -1));
 		lua_pop(L, 1);
-		goto done;
+		return -1;
 	}
+	return 0;
+}
+
+bool dbm_lua_load_compiled(lua_State *L, const void *code, size_t len)
+{
+	if (luaL_loadbufferx(L, code, len, "=compiled", "b") != LUA_OK) {
+		lua_pop(L, 1);
+		return false;
+	}
+	return true;
+}
+
+static int write_dump(lua_State *L, const void *p, size_t n, void *out)
+{
+	(void)L;
+	dbm_buf_add(out, p, n);
+	return 0;
+}
+
+void dbm_lua_dump(lua_State *L, struct dbm_buf *out)
+{
+	lua_dump(L, write_dump, out, 0); /* debug info kept: file:line */
+}
+
+int dbm_lua_run_loaded(lua_State *L, struct dbm_err *err)
+{
 	push_env(L);
 	if (!lua_setupvalue(L, -2, 1))
 		DBM_BUG("a main chunk has _ENV as first upvalue");
-	if (dbm_lua_pcall(L, 0, 1, DBM_EUSAGE, err) < 0)
-		goto done;
-	rc = 0;
-done:
-	dbm_buf_release(&name);
-	return rc;
+	return dbm_lua_pcall(L, 0, 1, DBM_EUSAGE, err);
+}
+
+int dbm_lua_run_buffer(lua_State *L, const char *text, size_t len,
+		       const char *chunkname, struct dbm_err *err)
+{
+	if (dbm_lua_load_text(L, text, len, chunkname, err) < 0)
+		return -1;
+	return dbm_lua_run_loaded(L, err);
 }
 
 int dbm_lua_run_file(lua_State *L, const char *path, const char *chunkname,

@@ -11,6 +11,7 @@
 
 #include <lua.h>
 
+#include "buf.h"
 #include "err.h"
 #include "log.h"
 
@@ -44,6 +45,18 @@ struct dbm_lua_ctx *dbm_lua_ctx(lua_State *L);
  */
 int dbm_lua_run_buffer(lua_State *L, const char *text, size_t len,
 		       const char *chunkname, struct dbm_err *err);
+/* The two halves of it: compile (push the function), then run it. */
+int dbm_lua_load_text(lua_State *L, const char *text, size_t len,
+		      const char *chunkname, struct dbm_err *err);
+int dbm_lua_run_loaded(lua_State *L, struct dbm_err *err);
+/*
+ * Push a chunk the host compiled and dumped itself (dbm_lua_dump), never
+ * a revision author's binary; false (nothing pushed) when it does not
+ * load, e.g. after an upgrade of Lua.
+ */
+bool dbm_lua_load_compiled(lua_State *L, const void *code, size_t len);
+/* Append the function on top of the stack as a binary chunk. */
+void dbm_lua_dump(lua_State *L, struct dbm_buf *out);
 int dbm_lua_run_file(lua_State *L, const char *path, const char *chunkname,
 		     struct dbm_err *err);
 /*

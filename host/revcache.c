@@ -1,36 +1,31 @@
 #include "revcache.h"
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "buf.h"
 #include "err.h"
 #include "fs.h"
 #include "mem.h"
 
 /*
- * The file: MAGIC, an endianness mark, the versions directory's absolute
- * path, the number of records, the records. A record: the stamp (five
- * 64-bit numbers), then the strings name, id, message, create_date, then
- * the lists down_revision, branch_labels, depends_on. A string is a
- * 32-bit length (NO_STRING for nil), its bytes and a NUL; a list a
- * 32-bit count and its strings. Numbers are in the machine's order: the
- * index never leaves the machine.
+ * The file: MAGIC, an endianness mark, the kind, the versions directory's
+ * absolute path, the number of records, the records. A record: the stamp
+ * (five 64-bit numbers), the file name, the blob. A string is a 32-bit
+ * length, its bytes and a NUL; a blob a 32-bit length and its bytes.
+ * Numbers are in the machine's order: a cache never leaves the machine.
  */
-#define MAGIC	     "tacker-db-manage revision index 1\n"
+#define MAGIC	     "tacker-db-manage cache 2\n"
 #define ENDIAN_MARK  0x01020304u
-#define NO_STRING    UINT32_MAX
 #define STAMP_BYTES  (5 * sizeof(uint64_t))
 #define CACHE_SUBDIR "tacker-db-manage"
-/*
- * A file changed this recently may change again within the same tick of
- * the file system's clock and keep its stamp: it is not recorded until
- * it has been still for this long (git's "racily clean" entries).
- */
-#define SETTLE_NS (2 * 1000000000LL)
+#define SETTLE_NS    (2 * 1000000000LL)
+#define NO_STRING    UINT32_MAX
 
 struct stamp {
 	uint64_t size, ino, dev;
@@ -41,13 +36,16 @@ struct stamp {
 struct entry {
 	size_t off, len;
 	bool fresh;
-	bool keep; /* asked for and still valid: written back */
+	bool keep; /* confirmed by a get, or added: written back */
 };
 
 struct dbm_revcache {
-	char *path;	/* the index file */
+	char *path;	/* the cache file */
+	char *kind;	/* "index", "chunks" */
 	char *versions; /* the directory it describes, absolute */
-	struct dbm_buf loaded, fresh;
+	const char *map;
+	size_t map_len;
+	struct dbm_buf fresh;
 	struct entry *entries;
 	size_t len, alloc;
 	size_t *slots; /* open addressing on the name: entry + 1, 0 free */
@@ -56,7 +54,7 @@ struct dbm_revcache {
 	int64_t settled_before;
 };
 
-/* ---- reading records ---- */
+/* ---- reading ---- */
 
 struct reader {
 	const char *p, *end;
@@ -81,19 +79,30 @@ static uint32_t read_u32(struct reader *r)
 	return v;
 }
 
-/* A string in place (NUL-terminated in the record), or NULL for nil. */
+/* A string in place (NUL-terminated in the file), or NULL when bad. */
 static const char *read_str(struct reader *r)
 {
 	uint32_t n = read_u32(r);
-	if (r->bad || n == NO_STRING)
-		return NULL;
-	if ((size_t)(r->end - r->p) <= n || r->p[n] != '\0') {
+	if (r->bad || (size_t)(r->end - r->p) <= n || r->p[n] != '\0') {
 		r->bad = true;
 		return NULL;
 	}
 	const char *s = r->p;
 	r->p += (size_t)n + 1;
 	return s;
+}
+
+static const void *read_blob(struct reader *r, size_t *len)
+{
+	uint32_t n = read_u32(r);
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return NULL;
+	}
+	const void *b = r->p;
+	r->p += n;
+	*len = n;
+	return b;
 }
 
 static void read_stamp(struct reader *r, struct stamp *st)
@@ -105,48 +114,59 @@ static void read_stamp(struct reader *r, struct stamp *st)
 	read_bytes(r, &st->ctime_ns, sizeof(st->ctime_ns));
 }
 
-/* Skip a list, or copy it into *out when out is set. */
+/* A string or nil (NO_STRING). */
+static const char *read_nstr(struct reader *r)
+{
+	const char *save = r->p;
+	if (read_u32(r) == NO_STRING && !r->bad)
+		return NULL;
+	r->p = save;
+	return read_str(r);
+}
+
+/* A list of strings, copied into *out. */
 static void read_list(struct reader *r, char ***out, size_t *n)
 {
 	uint32_t count = read_u32(r);
-	if (out) {
-		*out = NULL;
-		*n = 0;
-	}
+	*out = NULL;
+	*n = 0;
 	if (r->bad || count > (size_t)(r->end - r->p) / 5) {
 		r->bad = true;
 		return;
 	}
-	if (out)
-		*out = dbm_xcalloc((size_t)count + 1, sizeof(char *));
+	*out = dbm_xcalloc((size_t)count + 1, sizeof(char *));
 	for (uint32_t i = 0; i < count && !r->bad; i++) {
 		const char *s = read_str(r);
-		if (!s)
-			r->bad = true;
-		else if (out)
+		if (s)
 			(*out)[(*n)++] = dbm_xstrdup(s);
 	}
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? dbm_xstrdup(s) : NULL;
-}
+/* ---- writing ---- */
 
-/* ---- writing records ---- */
+static void add_u32(struct dbm_buf *b, uint32_t v)
+{
+	dbm_buf_add(b, &v, sizeof(v));
+}
 
 static void add_str(struct dbm_buf *b, const char *s)
 {
-	uint32_t n = s ? (uint32_t)strlen(s) : NO_STRING;
-	dbm_buf_add(b, &n, sizeof(n));
+	size_t n = strlen(s);
+	add_u32(b, (uint32_t)n);
+	dbm_buf_add(b, s, n + 1);
+}
+
+static void add_nstr(struct dbm_buf *b, const char *s)
+{
 	if (s)
-		dbm_buf_add(b, s, (size_t)n + 1);
+		add_str(b, s);
+	else
+		add_u32(b, NO_STRING);
 }
 
 static void add_list(struct dbm_buf *b, char *const *items, size_t n)
 {
-	uint32_t count = (uint32_t)n;
-	dbm_buf_add(b, &count, sizeof(count));
+	add_u32(b, (uint32_t)n);
 	for (size_t i = 0; i < n; i++)
 		add_str(b, items[i]);
 }
@@ -177,75 +197,86 @@ static uint64_t fnv1a(const char *s)
 static const char *entry_base(const struct dbm_revcache *c,
 			      const struct entry *e)
 {
-	return (e->fresh ? c->fresh.buf : c->loaded.buf) + e->off;
+	return (e->fresh ? c->fresh.buf : c->map) + e->off;
 }
 
-/* The name of an entry: the record's first string, after the stamp. */
+/* The name of an entry: the record's string after the stamp. */
 static const char *entry_name(const struct dbm_revcache *c,
 			      const struct entry *e)
 {
 	return entry_base(c, e) + STAMP_BYTES + sizeof(uint32_t);
 }
 
-static void index_entries(struct dbm_revcache *c)
+static void slot_insert(struct dbm_revcache *c, size_t i)
 {
-	c->nslots = 16;
-	while (c->nslots < c->len * 2)
-		c->nslots *= 2;
-	c->slots = dbm_xcalloc(c->nslots, sizeof(*c->slots));
-	for (size_t i = 0; i < c->len; i++) {
-		size_t at =
-		    fnv1a(entry_name(c, &c->entries[i])) & (c->nslots - 1);
-		while (c->slots[at])
-			at = (at + 1) & (c->nslots - 1);
-		c->slots[at] = i + 1;
-	}
+	size_t at = fnv1a(entry_name(c, &c->entries[i])) & (c->nslots - 1);
+	while (c->slots[at])
+		at = (at + 1) & (c->nslots - 1);
+	c->slots[at] = i + 1;
 }
 
+/* Room for one more entry in the index (at most half full). */
+static void slots_reserve(struct dbm_revcache *c, size_t n)
+{
+	if (c->nslots >= 2 * n)
+		return;
+	free(c->slots);
+	c->nslots = 16;
+	while (c->nslots < 2 * n)
+		c->nslots *= 2;
+	c->slots = dbm_xcalloc(c->nslots, sizeof(*c->slots));
+	for (size_t i = 0; i < c->len; i++)
+		slot_insert(c, i);
+}
+
+/* The newest entry for name (a fresh one replaces a loaded one). */
 static struct entry *find(struct dbm_revcache *c, const char *name)
 {
+	struct entry *found = NULL;
 	if (!c->nslots)
 		return NULL;
 	size_t at = fnv1a(name) & (c->nslots - 1);
 	for (; c->slots[at]; at = (at + 1) & (c->nslots - 1)) {
 		struct entry *e = &c->entries[c->slots[at] - 1];
-		if (strcmp(entry_name(c, e), name) == 0)
-			return e;
+		if (strcmp(entry_name(c, e), name) == 0 &&
+		    (!found || e > found))
+			found = e;
 	}
-	return NULL;
+	return found;
 }
 
 /* ---- opening ---- */
 
-/* Read the records of the loaded file; false (nothing kept) if corrupt. */
+/* Read the records of the mapped file; false (nothing kept) if corrupt. */
 static bool parse(struct dbm_revcache *c)
 {
-	struct reader r = {c->loaded.buf, c->loaded.buf + c->loaded.len, false};
+	struct reader r = {c->map, c->map + c->map_len, false};
 	char magic[sizeof(MAGIC) - 1];
 	read_bytes(&r, magic, sizeof(magic));
 	if (r.bad || memcmp(magic, MAGIC, sizeof(magic)) != 0 ||
 	    read_u32(&r) != ENDIAN_MARK)
 		return false;
+	const char *kind = read_str(&r);
 	const char *dir = read_str(&r);
-	if (!dir || strcmp(dir, c->versions) != 0)
+	if (!kind || strcmp(kind, c->kind) != 0 || !dir ||
+	    strcmp(dir, c->versions) != 0)
 		return false;
 	uint32_t count = read_u32(&r);
-	if (r.bad || count > c->loaded.len / STAMP_BYTES)
+	if (r.bad || count > c->map_len / STAMP_BYTES)
 		return false;
-	c->entries = dbm_xcalloc(count ? count : 1, sizeof(*c->entries));
 	c->alloc = count ? count : 1;
+	c->entries = dbm_xcalloc(c->alloc, sizeof(*c->entries));
 	for (uint32_t i = 0; i < count; i++) {
-		struct stamp st;
 		const char *start = r.p;
+		struct stamp st;
+		size_t len;
 		read_stamp(&r, &st);
-		for (int s = 0; s < 4; s++)
-			read_str(&r);
-		for (int l = 0; l < 3; l++)
-			read_list(&r, NULL, NULL);
+		read_str(&r);
+		read_blob(&r, &len);
 		if (r.bad)
 			return false;
 		c->entries[c->len++] =
-		    (struct entry){.off = (size_t)(start - c->loaded.buf),
+		    (struct entry){.off = (size_t)(start - c->map),
 				   .len = (size_t)(r.p - start)};
 	}
 	return r.p == r.end;
@@ -273,76 +304,93 @@ bool dbm_revcache_wanted(void)
 	return known;
 }
 
-struct dbm_revcache *dbm_revcache_open(const char *versions)
+/*
+ * Map the cache file when this user owns it and nobody else may write it:
+ * what it holds is trusted as the host's own work (compiled chunks).
+ */
+static void map_file(struct dbm_revcache *c)
+{
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH)) &&
+	    st.st_size > 0) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			       fd, 0);
+		if (p != MAP_FAILED) {
+			c->map = p;
+			c->map_len = (size_t)st.st_size;
+		}
+	}
+	close(fd);
+}
+
+struct dbm_revcache *dbm_revcache_open(const char *versions, const char *kind)
 {
 	if (!dbm_revcache_wanted())
 		return NULL;
+	char *abs = realpath(versions, NULL);
+	if (!abs)
+		return NULL;
 	struct dbm_buf path = DBM_BUF_INIT;
 	cache_dir(&path);
-	char *abs = realpath(versions, NULL);
-	if (!path.len || !abs) {
-		free(abs);
-		dbm_buf_release(&path);
-		return NULL;
-	}
-	dbm_buf_addf(&path, "/" CACHE_SUBDIR "/%016llx.idx",
-		     (unsigned long long)fnv1a(abs));
+	dbm_buf_addf(&path, "/" CACHE_SUBDIR "/%016llx.%s",
+		     (unsigned long long)fnv1a(abs), kind);
 
 	struct dbm_revcache *c = dbm_xcalloc(1, sizeof(*c));
 	c->path = dbm_buf_detach(&path);
+	c->kind = dbm_xstrdup(kind);
 	c->versions = abs;
-	dbm_buf_init(&c->loaded);
 	dbm_buf_init(&c->fresh);
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	c->settled_before =
 	    (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec - SETTLE_NS;
 
-	struct dbm_err ignored = DBM_ERR_INIT;
-	if (dbm_fs_read(&c->loaded, c->path, &ignored) == 0 && !parse(c)) {
+	map_file(c);
+	if (c->map && !parse(c)) {
 		free(c->entries);
 		c->entries = NULL;
 		c->len = c->alloc = 0;
 	}
 	c->nloaded = c->len;
-	index_entries(c);
+	slots_reserve(c, c->len + 1);
 	return c;
 }
 
 /* ---- use ---- */
 
 bool dbm_revcache_get(struct dbm_revcache *c, const char *name,
-		      const struct stat *st, struct dbm_revision *rev)
+		      const struct stat *st, const void **blob, size_t *len)
 {
 	struct entry *e = c ? find(c, name) : NULL;
-	if (!e || e->keep)
+	if (!e)
 		return false;
 	const char *base = entry_base(c, e);
 	struct reader r = {base, base + e->len, false};
 	struct stamp have, want = stamp_of(st);
+	size_t n = 0;
 	read_stamp(&r, &have);
 	if (memcmp(&have, &want, sizeof(have)) != 0)
 		return false;
-	read_str(&r); /* the name */
-	const char *id = read_str(&r);
-	const char *message = read_str(&r);
-	const char *create_date = read_str(&r);
-	memset(rev, 0, sizeof(*rev));
-	rev->id = dup_or_null(id);
-	rev->message = dup_or_null(message);
-	rev->create_date = dup_or_null(create_date);
-	read_list(&r, &rev->down, &rev->ndown);
-	read_list(&r, &rev->labels, &rev->nlabels);
-	read_list(&r, &rev->depends, &rev->ndepends);
+	read_str(&r);
+	const void *b = read_blob(&r, &n);
+	if (blob)
+		*blob = b;
+	if (len)
+		*len = n;
+	if (!e->keep)
+		c->nkept++;
 	e->keep = true;
-	c->nkept++;
 	return true;
 }
 
 void dbm_revcache_put(struct dbm_revcache *c, const char *name,
-		      const struct stat *st, const struct dbm_revision *rev)
+		      const struct stat *st, const void *blob, size_t len)
 {
-	if (!c)
+	if (!c || len > UINT32_MAX)
 		return;
 	struct stamp s = stamp_of(st);
 	if (s.mtime_ns >= c->settled_before || s.ctime_ns >= c->settled_before)
@@ -354,28 +402,32 @@ void dbm_revcache_put(struct dbm_revcache *c, const char *name,
 	dbm_buf_add(&c->fresh, &s.mtime_ns, sizeof(s.mtime_ns));
 	dbm_buf_add(&c->fresh, &s.ctime_ns, sizeof(s.ctime_ns));
 	add_str(&c->fresh, name);
-	add_str(&c->fresh, rev->id);
-	add_str(&c->fresh, rev->message);
-	add_str(&c->fresh, rev->create_date);
-	add_list(&c->fresh, rev->down, rev->ndown);
-	add_list(&c->fresh, rev->labels, rev->nlabels);
-	add_list(&c->fresh, rev->depends, rev->ndepends);
+	add_u32(&c->fresh, (uint32_t)len);
+	dbm_buf_add(&c->fresh, blob, len);
+	/* An older entry of the same name is left out of the file. */
+	struct entry *old = find(c, name);
+	if (old && old->keep) {
+		old->keep = false;
+		c->nkept--;
+	}
 	dbm_grow((void **)&c->entries, &c->alloc, c->len + 1,
 		 sizeof(*c->entries));
 	c->entries[c->len++] = (struct entry){
 	    .off = off, .len = c->fresh.len - off, .fresh = true, .keep = true};
 	c->nkept++;
+	slots_reserve(c, c->len + 1);
+	slot_insert(c, c->len - 1);
 }
 
 static void save(struct dbm_revcache *c)
 {
 	struct dbm_buf out = DBM_BUF_INIT, dir = DBM_BUF_INIT;
-	uint32_t mark = ENDIAN_MARK, count = (uint32_t)c->nkept;
-	dbm_buf_grow(&out, c->loaded.len + c->fresh.len + 256);
+	dbm_buf_grow(&out, c->map_len + c->fresh.len + 256);
 	dbm_buf_add(&out, MAGIC, sizeof(MAGIC) - 1);
-	dbm_buf_add(&out, &mark, sizeof(mark));
+	add_u32(&out, ENDIAN_MARK);
+	add_str(&out, c->kind);
 	add_str(&out, c->versions);
-	dbm_buf_add(&out, &count, sizeof(count));
+	add_u32(&out, (uint32_t)c->nkept);
 	for (size_t i = 0; i < c->len; i++)
 		if (c->entries[i].keep)
 			dbm_buf_add(&out, entry_base(c, &c->entries[i]),
@@ -386,7 +438,7 @@ static void save(struct dbm_revcache *c)
 	dbm_buf_adds(&dir, "/" CACHE_SUBDIR);
 	mkdir(dir.buf, 0700);
 	struct dbm_err ignored = DBM_ERR_INIT;
-	dbm_fs_write(c->path, out.buf, out.len, &ignored);
+	dbm_fs_write_mode(c->path, out.buf, out.len, 0600, &ignored);
 	dbm_buf_release(&dir);
 	dbm_buf_release(&out);
 }
@@ -395,15 +447,52 @@ void dbm_revcache_close(struct dbm_revcache *c, bool save_it)
 {
 	if (!c)
 		return;
-	/* Unchanged: every loaded entry was used and nothing was added. */
+	/* Unchanged: every loaded entry confirmed and nothing added. */
 	bool changed = c->len != c->nloaded || c->nkept != c->nloaded;
 	if (save_it && changed)
 		save(c);
+	if (c->map)
+		munmap((void *)c->map, c->map_len);
 	free(c->slots);
 	free(c->entries);
-	dbm_buf_release(&c->loaded);
 	dbm_buf_release(&c->fresh);
 	free(c->versions);
+	free(c->kind);
 	free(c->path);
 	free(c);
+}
+
+/* ---- the index's blobs ---- */
+
+void dbm_revcache_encode_header(struct dbm_buf *out,
+				const struct dbm_revision *rev)
+{
+	add_str(out, rev->id);
+	add_nstr(out, rev->message);
+	add_nstr(out, rev->create_date);
+	add_list(out, rev->down, rev->ndown);
+	add_list(out, rev->labels, rev->nlabels);
+	add_list(out, rev->depends, rev->ndepends);
+}
+
+bool dbm_revcache_decode_header(const void *blob, size_t len,
+				struct dbm_revision *rev)
+{
+	struct reader r = {blob, (const char *)blob + len, false};
+	memset(rev, 0, sizeof(*rev));
+	const char *id = read_str(&r);
+	const char *message = read_nstr(&r);
+	const char *create_date = read_nstr(&r);
+	read_list(&r, &rev->down, &rev->ndown);
+	read_list(&r, &rev->labels, &rev->nlabels);
+	read_list(&r, &rev->depends, &rev->ndepends);
+	if (r.bad || r.p != r.end) {
+		dbm_revision_release(rev);
+		memset(rev, 0, sizeof(*rev));
+		return false;
+	}
+	rev->id = dbm_xstrdup(id);
+	rev->message = message ? dbm_xstrdup(message) : NULL;
+	rev->create_date = create_date ? dbm_xstrdup(create_date) : NULL;
+	return true;
 }

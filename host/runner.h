@@ -19,7 +19,8 @@ typedef void (*dbm_write_fn)(void *payload, const char *text);
 
 struct dbm_run {
 	lua_State *L;
-	const struct dbm_scripts *scripts;
+	struct dbm_scripts
+	    *scripts; /* its chunk cache fills as revisions run */
 	const struct dbm_dialect *dialect;
 	struct dbm_conn *conn; /* borrowed; NULL: offline (--sql) */
 	dbm_write_fn write;    /* offline output */

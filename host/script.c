@@ -237,7 +237,7 @@ int dbm_scripts_check(lua_State *L, const struct dbm_scripts *s,
 	return rc;
 }
 
-struct file_stat {
+struct dbm_file_stat {
 	struct stat st;
 	bool ok;
 };
@@ -245,7 +245,7 @@ struct file_stat {
 struct stat_range {
 	int dirfd;
 	char **names;
-	struct file_stat *stats;
+	struct dbm_file_stat *stats;
 	size_t from, to;
 };
 
@@ -276,7 +276,7 @@ struct stat_pool {
 };
 
 static void stats_begin(struct stat_pool *p, int dirfd, char **names,
-			size_t count, struct file_stat *stats)
+			size_t count, struct dbm_file_stat *stats)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	memset(p, 0, sizeof(*p));
@@ -320,7 +320,7 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 	size_t count = 0, n = 0;
 	struct dbm_revision *revs = NULL;
 	struct dbm_revcache *cache = NULL;
-	struct file_stat *stats = NULL;
+	struct dbm_file_stat *stats = NULL;
 	struct stat_pool pool;
 	int rc = -1, dirfd = -1;
 
@@ -344,7 +344,7 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 	if (dbm_revcache_wanted()) {
 		stats = dbm_xcalloc(count + 1, sizeof(*stats));
 		stats_begin(&pool, dirfd, names, count, stats);
-		cache = dbm_revcache_open(out->versions);
+		cache = dbm_revcache_open(out->versions, "index");
 	}
 	int top = lua_gettop(L);
 	for (; n < count; n++) {
@@ -355,8 +355,11 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 			stats_ready(&pool, n);
 		struct stat *st = stats ? &stats[n].st : NULL;
 		bool stamped = cache && stats[n].ok;
+		const void *blob;
+		size_t blob_len;
 		if (stamped &&
-		    dbm_revcache_get(cache, names[n], st, &revs[n])) {
+		    dbm_revcache_get(cache, names[n], st, &blob, &blob_len) &&
+		    dbm_revcache_decode_header(blob, blob_len, &revs[n])) {
 			revs[n].path = dbm_xstrdup(path.buf);
 			continue;
 		}
@@ -374,8 +377,12 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 				n++;
 				goto done;
 			}
-			if (stamped)
-				dbm_revcache_put(cache, names[n], st, &revs[n]);
+			if (stamped) {
+				dbm_buf_reset(&text);
+				dbm_revcache_encode_header(&text, &revs[n]);
+				dbm_revcache_put(cache, names[n], st, text.buf,
+						 text.len);
+			}
 			continue;
 		}
 		if (load_revision(L, &text, path.buf, &revs[n], err) < 0) {
@@ -391,7 +398,10 @@ done:
 	if (stats)
 		stats_ready(&pool, SIZE_MAX); /* no thread outlives the call */
 	dbm_revcache_close(cache, rc == 0);
-	free(stats);
+	if (rc == 0 && cache)
+		out->stats = stats; /* the chunks' cache goes by them */
+	else
+		free(stats);
 	if (revs) {
 		for (size_t i = 0; i < n; i++)
 			dbm_revision_release(&revs[i]);
@@ -411,8 +421,26 @@ done:
 	return rc;
 }
 
+/* The name of revision rev's file in versions/. */
+static const char *file_name(const struct dbm_scripts *s, size_t rev)
+{
+	const char *path = s->map.revs[rev].path;
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 void dbm_scripts_release(struct dbm_scripts *s)
 {
+	/* Chunks of files that have not changed stay for the next run. */
+	for (size_t i = 0; s->chunks && i < s->map.len; i++)
+		if (s->stats[i].ok)
+			dbm_revcache_get(s->chunks, file_name(s, i),
+					 &s->stats[i].st, NULL, NULL);
+	dbm_revcache_close(s->chunks, true);
+	s->chunks = NULL;
+	s->chunks_opened = false;
+	free(s->stats);
+	s->stats = NULL;
 	if (s->dir_open)
 		close(s->dirfd);
 	s->dir_open = false;
@@ -422,20 +450,55 @@ void dbm_scripts_release(struct dbm_scripts *s)
 	s->dir = s->versions = NULL;
 }
 
-int dbm_scripts_push(lua_State *L, const struct dbm_scripts *s, size_t rev,
+/*
+ * Push revision rev's compiled chunk: from the chunks' cache when its
+ * file has not changed, else compiled from the file (and cached). The
+ * cache's blob is the chunk name, a NUL, and the chunk: the name must
+ * match, since it is what messages show.
+ */
+static int load_chunk(lua_State *L, struct dbm_scripts *s, size_t rev,
+		      const char *chunkname, struct dbm_err *err)
+{
+	const char *path = s->map.revs[rev].path;
+	const char *name = file_name(s, rev);
+	if (s->stats && !s->chunks_opened) {
+		s->chunks = dbm_revcache_open(s->versions, "chunks");
+		s->chunks_opened = true;
+	}
+	struct stat *st =
+	    s->chunks && s->stats[rev].ok ? &s->stats[rev].st : NULL;
+	const void *blob;
+	size_t len, nlen = strlen(chunkname) + 1;
+	if (st && dbm_revcache_get(s->chunks, name, st, &blob, &len) &&
+	    len > nlen && memcmp(blob, chunkname, nlen) == 0 &&
+	    dbm_lua_load_compiled(L, (const char *)blob + nlen, len - nlen))
+		return 0;
+
+	struct dbm_buf text = DBM_BUF_INIT;
+	int rc = s->dir_open ? dbm_fs_read_at(&text, s->dirfd, name, path, err)
+			     : dbm_fs_read(&text, path, err);
+	if (rc == 0)
+		rc = dbm_lua_load_text(L, text.buf, text.len, chunkname, err);
+	if (rc == 0 && st) {
+		dbm_buf_reset(&text);
+		dbm_buf_add(&text, chunkname, nlen);
+		dbm_lua_dump(L, &text);
+		dbm_revcache_put(s->chunks, name, st, text.buf, text.len);
+	}
+	dbm_buf_release(&text);
+	return rc;
+}
+
+int dbm_scripts_push(lua_State *L, struct dbm_scripts *s, size_t rev,
 		     struct dbm_err *err)
 {
 	const char *path = s->map.revs[rev].path;
-	const char *file = strrchr(path, '/');
-	struct dbm_buf name = DBM_BUF_INIT, text = DBM_BUF_INIT;
+	struct dbm_buf name = DBM_BUF_INIT;
 	chunk_name(&name, path);
-	int rc = s->dir_open ? dbm_fs_read_at(&text, s->dirfd,
-					      file ? file + 1 : path, path, err)
-			     : dbm_fs_read(&text, path, err);
-	if (rc == 0)
-		rc = dbm_lua_run_buffer(L, text.buf, text.len, name.buf, err);
-	dbm_buf_release(&text);
+	int rc = load_chunk(L, s, rev, name.buf, err);
 	dbm_buf_release(&name);
+	if (rc == 0)
+		rc = dbm_lua_run_loaded(L, err);
 	/* As when loaded: a plain table (the runner reads it unprotected). */
 	if (rc == 0) {
 		bool plain = lua_istable(L, -1);

@@ -12,12 +12,21 @@
 #include "err.h"
 #include "revmap.h"
 
+struct dbm_file_stat;
+struct dbm_revcache;
+
 struct dbm_scripts {
 	char *dir;	/* the script location as given */
 	char *versions; /* dir + "/versions" */
 	struct dbm_revmap map;
 	int dirfd; /* versions, open while dir_open: files are read at it */
 	bool dir_open;
+	/* For the caches (revcache.h), NULL without: each file's stat as
+	 * loaded, by revision index, and the compiled chunks, opened by the
+	 * first dbm_scripts_push. */
+	struct dbm_file_stat *stats;
+	struct dbm_revcache *chunks;
+	bool chunks_opened;
 };
 
 #define DBM_SCRIPTS_INIT                                                       \
@@ -42,8 +51,11 @@ void dbm_scripts_release(struct dbm_scripts *s);
 int dbm_scripts_check(lua_State *L, const struct dbm_scripts *s,
 		      struct dbm_err *err);
 
-/* Load revision rev's file again and push the table it returns. */
-int dbm_scripts_push(lua_State *L, const struct dbm_scripts *s, size_t rev,
+/*
+ * Run revision rev's file again and push the table it returns: from the
+ * chunk compiled on an earlier run when the file has not changed since.
+ */
+int dbm_scripts_push(lua_State *L, struct dbm_scripts *s, size_t rev,
 		     struct dbm_err *err);
 
 /* The id in versions/HEAD (owned by the caller), or NULL with err set. */

@@ -400,7 +400,7 @@ return {
     end)
   end)
 
-  describe("the revision index", function()
+  describe("the revision caches", function()
     local HISTORY = "bb02 -> cc03 (head), create baz\n"
       .. "aa01 -> bb02, add bar\n"
       .. "<base> -> aa01, create foo\n"
@@ -519,6 +519,91 @@ return {
       assert.are.equal(HISTORY, r.stdout)
       assert.same({}, index_files(home))
       assert.are.equal(1, #index_files(nil, xdg))
+    end)
+
+    local PG = "postgresql://nobody@localhost/nothing"
+
+    -- The compiled chunks' cache file of a directory indexed in home.
+    local function chunks_file(home)
+      for _, name in ipairs(index_files(home)) do
+        if name:match("%.chunks$") then return home .. "/.cache/tacker-db-manage/" .. name end
+      end
+    end
+
+    -- Every string constant "foo" of the cached chunks becomes "fox" (a
+    -- dumped short string is its length + 1, high bit set, then its bytes).
+    local function patch_chunks(path)
+      local text, n = H.read(path):gsub("\x84foo", "\x84fox")
+      assert(n > 0)
+      local f = assert(io.open(path, "wb"))
+      f:write(text)
+      f:close()
+    end
+
+    it("runs unchanged revisions from the chunks compiled on an earlier run", function()
+      -- (PostgreSQL's dialect, offline: no catalog to refuse a mixed script)
+      local dir, home = indexed()
+      local r = cli(dir, PG, { "upgrade", "head", "--sql" }, { home = home })
+      assert_ok(r)
+      local plain = r.stdout
+      assert.truthy(plain:find("CREATE TABLE foo (", 1, true))
+      local chunks = assert(chunks_file(home))
+      -- The same script from the cache; then the cache, not the file, runs.
+      r = cli(dir, PG, { "upgrade", "head", "--sql" }, { home = home })
+      assert.are.equal(plain, r.stdout)
+      patch_chunks(chunks)
+      r = cli(dir, PG, { "upgrade", "head", "--sql" }, { home = home })
+      assert_ok(r)
+      assert.truthy(r.stdout:find("CREATE TABLE fox (", 1, true))
+      assert.truthy(r.stdout:find("ALTER TABLE fox ADD COLUMN bar", 1, true))
+      -- A file changed in place runs from its text again; the others do not.
+      patch(dir .. "/versions/a1.lua", 'create_table("foo"', 'create_table("fob"')
+      r = cli(dir, PG, { "upgrade", "head", "--sql" }, { home = home })
+      assert.truthy(r.stdout:find("CREATE TABLE fob (", 1, true))
+      assert.truthy(r.stdout:find("ALTER TABLE fox ADD COLUMN bar", 1, true))
+      -- Without the caches, the files speak.
+      r = cli(dir, PG, { "upgrade", "head", "--sql" }, { home = home, env = { DBM_REVISION_CACHE = "off" } })
+      assert.truthy(r.stdout:find("CREATE TABLE fob (", 1, true))
+      assert.truthy(r.stdout:find("ALTER TABLE foo ADD COLUMN bar", 1, true))
+    end)
+
+    it("a cache file others may write, or not this user's, is not read", function()
+      local dir, home = indexed()
+      assert_ok(cli(dir, PG, { "upgrade", "head", "--sql" }, { home = home }))
+      local chunks = assert(chunks_file(home))
+      patch_chunks(chunks)
+      assert(H.sh("chmod 0620 " .. H.q(chunks)) == 0)
+      local r = cli(dir, PG, { "upgrade", "head", "--sql" }, { home = home })
+      assert_ok(r)
+      assert.truthy(r.stdout:find("CREATE TABLE foo (", 1, true))
+      -- (that run wrote the cache anew, as this user's own, with mode 0600)
+      local p = io.popen("stat -c %a " .. H.q(chunks))
+      assert.are.equal("600\n", p:read("a"))
+      p:close()
+    end)
+
+    it("a revision run from its compiled chunk fails with the same file:line", function()
+      local dir = chain3()
+      H.write(dir .. "/versions/d4.lua", H.rev { "dd04", down = "cc03", message = "boom", up = [[
+    op.execute("INSERT INTO foo (id) VALUES (1)")
+    error("not today")
+]] })
+      local home = H.tmpdir()
+      H.sh("sleep 2.2")
+      local want
+      for i = 1, 2 do
+        local url = H.sqlite_url()
+        local r = cli(dir, url, { "upgrade", "head" }, { home = home })
+        assert.are.equal(1, r.code)
+        local line = H.last_line(r.stderr)
+        assert.matches("upgrade of revision 'dd04' failed: [^\n]*/versions/d4%.lua:%d+: not today$", line)
+        if i == 1 then
+          want = line
+          assert(chunks_file(home))
+        else
+          assert.are.equal(want, line)
+        end
+      end
     end)
 
     it("files changed in the last 2 s are not taken into the index", function()
