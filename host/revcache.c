@@ -27,11 +27,6 @@
 #define SETTLE_NS    (2 * 1000000000LL)
 #define NO_STRING    UINT32_MAX
 
-struct stamp {
-	uint64_t size, ino, dev;
-	int64_t mtime_ns, ctime_ns;
-};
-
 /* A record, in the loaded file (fresh = false) or in c->fresh. */
 struct entry {
 	size_t off, len;
@@ -105,7 +100,7 @@ static const void *read_blob(struct reader *r, size_t *len)
 	return b;
 }
 
-static void read_stamp(struct reader *r, struct stamp *st)
+static void read_stamp(struct reader *r, struct dbm_revstamp *st)
 {
 	read_bytes(r, &st->size, sizeof(st->size));
 	read_bytes(r, &st->ino, sizeof(st->ino));
@@ -171,9 +166,9 @@ static void add_list(struct dbm_buf *b, char *const *items, size_t n)
 		add_str(b, items[i]);
 }
 
-static struct stamp stamp_of(const struct stat *st)
+void dbm_revstamp_of(struct dbm_revstamp *out, const struct stat *st)
 {
-	return (struct stamp){
+	*out = (struct dbm_revstamp){
 	    .size = (uint64_t)st->st_size,
 	    .ino = (uint64_t)st->st_ino,
 	    .dev = (uint64_t)st->st_dev,
@@ -268,7 +263,7 @@ static bool parse(struct dbm_revcache *c)
 	c->entries = dbm_xcalloc(c->alloc, sizeof(*c->entries));
 	for (uint32_t i = 0; i < count; i++) {
 		const char *start = r.p;
-		struct stamp st;
+		struct dbm_revstamp st;
 		size_t len;
 		read_stamp(&r, &st);
 		read_str(&r);
@@ -363,17 +358,18 @@ struct dbm_revcache *dbm_revcache_open(const char *versions, const char *kind)
 /* ---- use ---- */
 
 bool dbm_revcache_get(struct dbm_revcache *c, const char *name,
-		      const struct stat *st, const void **blob, size_t *len)
+		      const struct dbm_revstamp *st, const void **blob,
+		      size_t *len)
 {
 	struct entry *e = c ? find(c, name) : NULL;
 	if (!e)
 		return false;
 	const char *base = entry_base(c, e);
 	struct reader r = {base, base + e->len, false};
-	struct stamp have, want = stamp_of(st);
+	struct dbm_revstamp have;
 	size_t n = 0;
 	read_stamp(&r, &have);
-	if (memcmp(&have, &want, sizeof(have)) != 0)
+	if (memcmp(&have, st, sizeof(have)) != 0)
 		return false;
 	read_str(&r);
 	const void *b = read_blob(&r, &n);
@@ -388,11 +384,12 @@ bool dbm_revcache_get(struct dbm_revcache *c, const char *name,
 }
 
 void dbm_revcache_put(struct dbm_revcache *c, const char *name,
-		      const struct stat *st, const void *blob, size_t len)
+		      const struct dbm_revstamp *st, const void *blob,
+		      size_t len)
 {
 	if (!c || len > UINT32_MAX)
 		return;
-	struct stamp s = stamp_of(st);
+	struct dbm_revstamp s = *st;
 	if (s.mtime_ns >= c->settled_before || s.ctime_ns >= c->settled_before)
 		return;
 	size_t off = c->fresh.len;

@@ -24,12 +24,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "buf.h"
 #include "revmap.h"
 
 struct dbm_revcache;
+
+/* What stat says of a file, as the caches compare it. */
+struct dbm_revstamp {
+	uint64_t size, ino, dev;
+	int64_t mtime_ns, ctime_ns;
+};
+
+void dbm_revstamp_of(struct dbm_revstamp *out, const struct stat *st);
 
 /* Is there a cache to use: not turned off, a cache directory known? */
 bool dbm_revcache_wanted(void);
@@ -46,14 +55,16 @@ struct dbm_revcache *dbm_revcache_open(const char *versions, const char *kind);
  * entry as still good, to keep it).
  */
 bool dbm_revcache_get(struct dbm_revcache *c, const char *name,
-		      const struct stat *st, const void **blob, size_t *len);
+		      const struct dbm_revstamp *st, const void **blob,
+		      size_t *len);
 
 /*
  * Record the blob derived from file name, whose stat was st before it was
  * read (a change after that shows as a different stat next time).
  */
 void dbm_revcache_put(struct dbm_revcache *c, const char *name,
-		      const struct stat *st, const void *blob, size_t len);
+		      const struct dbm_revstamp *st, const void *blob,
+		      size_t len);
 
 /*
  * Write the cache back when save is set and it changed (entries added, or

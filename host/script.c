@@ -238,7 +238,7 @@ int dbm_scripts_check(lua_State *L, const struct dbm_scripts *s,
 }
 
 struct dbm_file_stat {
-	struct stat st;
+	struct dbm_revstamp st;
 	bool ok;
 };
 
@@ -252,9 +252,12 @@ struct stat_range {
 static void *stat_range(void *arg)
 {
 	const struct stat_range *r = arg;
-	for (size_t i = r->from; i < r->to; i++)
-		r->stats[i].ok =
-		    fstatat(r->dirfd, r->names[i], &r->stats[i].st, 0) == 0;
+	struct stat st;
+	for (size_t i = r->from; i < r->to; i++) {
+		r->stats[i].ok = fstatat(r->dirfd, r->names[i], &st, 0) == 0;
+		if (r->stats[i].ok)
+			dbm_revstamp_of(&r->stats[i].st, &st);
+	}
 	return NULL;
 }
 
@@ -353,7 +356,7 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 		/* A file the index knows unchanged is not opened. */
 		if (stats)
 			stats_ready(&pool, n);
-		struct stat *st = stats ? &stats[n].st : NULL;
+		struct dbm_revstamp *st = stats ? &stats[n].st : NULL;
 		bool stamped = cache && stats[n].ok;
 		const void *blob;
 		size_t blob_len;
@@ -465,7 +468,7 @@ static int load_chunk(lua_State *L, struct dbm_scripts *s, size_t rev,
 		s->chunks = dbm_revcache_open(s->versions, "chunks");
 		s->chunks_opened = true;
 	}
-	struct stat *st =
+	struct dbm_revstamp *st =
 	    s->chunks && s->stats[rev].ok ? &s->stats[rev].st : NULL;
 	const void *blob;
 	size_t len, nlen = strlen(chunkname) + 1;
