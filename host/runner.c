@@ -224,25 +224,21 @@ static void add_id_literal(struct dbm_buf *sql, const char *id)
 }
 
 /*
- * Online, the UPDATE or DELETE of step i of write_delta must have matched
- * one row, as Alembic checks: anything else means the table changed under
- * the run (someone without the run lock) and the revision must not count.
+ * Online, an UPDATE or DELETE of the version table must have matched one
+ * row, as Alembic checks: anything else means the table changed under the
+ * run (someone without the run lock) and the revision must not count.
  */
-static int check_one_row(const struct session *s, const dbm_revset *removed,
-			 const dbm_revset *added, size_t i, size_t nup,
-			 struct dbm_err *err)
+static int check_one_row(const struct session *s, const char *from,
+			 const char *to, struct dbm_err *err)
 {
 	if (offline(s) || s->run->conn->changes == 1)
 		return 0;
-	const struct dbm_revision *revs = s->map->revs;
-	const char *from = revs[removed->items[i]].id;
-	if (i < nup)
+	if (to)
 		return dbm_err_set(err, DBM_EFAIL,
 				   "online migration expected to match one "
 				   "row when updating '%s' to '%s' in '%s'; "
 				   "%" PRId64 " found",
-				   from, revs[added->items[i]].id,
-				   s->run->version_table,
+				   from, to, s->run->version_table,
 				   s->run->conn->changes);
 	return dbm_err_set(err, DBM_EFAIL,
 			   "online migration expected to match one row when "
@@ -250,55 +246,71 @@ static int check_one_row(const struct session *s, const dbm_revset *removed,
 			   from, s->run->version_table, s->run->conn->changes);
 }
 
-/* Render the version-table change as Alembic does: UPDATE, DELETE, INSERT. */
+/* One statement on the version table (plain appends: one per revision). */
+static int version_statement(struct session *s, const struct dbm_buf *table,
+			     const char *from, const char *to,
+			     struct dbm_err *err)
+{
+	struct dbm_buf sql = DBM_BUF_INIT;
+	if (from && to) {
+		dbm_buf_adds(&sql, "UPDATE ");
+		dbm_buf_add(&sql, table->buf, table->len);
+		dbm_buf_adds(&sql, " SET version_num=");
+		add_id_literal(&sql, to);
+	} else if (from) {
+		dbm_buf_adds(&sql, "DELETE FROM ");
+		dbm_buf_add(&sql, table->buf, table->len);
+	}
+	if (from) {
+		dbm_buf_adds(&sql, " WHERE ");
+		dbm_buf_add(&sql, table->buf, table->len);
+		dbm_buf_adds(&sql, ".version_num = ");
+		add_id_literal(&sql, from);
+	} else {
+		dbm_buf_adds(&sql, "INSERT INTO ");
+		dbm_buf_add(&sql, table->buf, table->len);
+		dbm_buf_adds(&sql, " (version_num) VALUES (");
+		add_id_literal(&sql, to);
+		dbm_buf_addch(&sql, ')');
+		if (s->run->dialect->insert_returning) {
+			dbm_buf_adds(&sql, " RETURNING ");
+			dbm_buf_add(&sql, table->buf, table->len);
+			dbm_buf_adds(&sql, ".version_num");
+		}
+	}
+	int rc = dbm_ddl_exec(&s->ddl, sql.buf, NULL, 0, NULL, err);
+	if (rc == 0 && from)
+		rc = check_one_row(s, from, to, err);
+	dbm_buf_release(&sql);
+	return rc;
+}
+
+/*
+ * Render the version-table change as Alembic does: the rows removed
+ * beyond those updated are deleted first (the first parents of a merge),
+ * the rows added beyond them inserted (the first parents of an unmerge),
+ * then the last ones of each are paired in UPDATEs.
+ */
 static int write_delta(struct session *s, const dbm_revset *removed,
 		       const dbm_revset *added, struct dbm_err *err)
 {
 	const struct dbm_revision *revs = s->map->revs;
-	const char *vt = s->run->version_table;
-	struct dbm_buf sql = DBM_BUF_INIT, table = DBM_BUF_INIT;
-	s->run->dialect->quote(&table, vt);
+	struct dbm_buf table = DBM_BUF_INIT;
+	s->run->dialect->quote(&table, s->run->version_table);
 	size_t nup = removed->len < added->len ? removed->len : added->len;
-	size_t total = removed->len + added->len - nup;
+	size_t ndel = removed->len - nup, nins = added->len - nup;
 	int rc = 0;
-	for (size_t i = 0; i < total && rc == 0; i++) {
-		dbm_buf_reset(&sql);
-		/* Plain appends: this runs once per revision. */
-		if (i < nup) {
-			dbm_buf_adds(&sql, "UPDATE ");
-			dbm_buf_add(&sql, table.buf, table.len);
-			dbm_buf_adds(&sql, " SET version_num=");
-			add_id_literal(&sql, revs[added->items[i]].id);
-			dbm_buf_adds(&sql, " WHERE ");
-			dbm_buf_add(&sql, table.buf, table.len);
-			dbm_buf_adds(&sql, ".version_num = ");
-			add_id_literal(&sql, revs[removed->items[i]].id);
-		} else if (i < removed->len) {
-			dbm_buf_adds(&sql, "DELETE FROM ");
-			dbm_buf_add(&sql, table.buf, table.len);
-			dbm_buf_adds(&sql, " WHERE ");
-			dbm_buf_add(&sql, table.buf, table.len);
-			dbm_buf_adds(&sql, ".version_num = ");
-			add_id_literal(&sql, revs[removed->items[i]].id);
-		} else {
-			size_t a = added->items[i - (removed->len - nup)];
-			dbm_buf_adds(&sql, "INSERT INTO ");
-			dbm_buf_add(&sql, table.buf, table.len);
-			dbm_buf_adds(&sql, " (version_num) VALUES (");
-			add_id_literal(&sql, revs[a].id);
-			dbm_buf_addch(&sql, ')');
-			if (s->run->dialect->insert_returning) {
-				dbm_buf_adds(&sql, " RETURNING ");
-				dbm_buf_add(&sql, table.buf, table.len);
-				dbm_buf_adds(&sql, ".version_num");
-			}
-		}
-		rc = dbm_ddl_exec(&s->ddl, sql.buf, NULL, 0, NULL, err);
-		if (rc == 0 && i < removed->len)
-			rc = check_one_row(s, removed, added, i, nup, err);
-	}
+	for (size_t i = 0; i < ndel && rc == 0; i++)
+		rc = version_statement(s, &table, revs[removed->items[i]].id,
+				       NULL, err);
+	for (size_t i = 0; i < nins && rc == 0; i++)
+		rc = version_statement(s, &table, NULL,
+				       revs[added->items[i]].id, err);
+	for (size_t i = 0; i < nup && rc == 0; i++)
+		rc = version_statement(s, &table,
+				       revs[removed->items[ndel + i]].id,
+				       revs[added->items[nins + i]].id, err);
 	dbm_buf_release(&table);
-	dbm_buf_release(&sql);
 	return rc;
 }
 
@@ -436,6 +448,26 @@ static int plan(struct session *s, enum direction dir, const dbm_revset *target,
 					  err);
 }
 
+/*
+ * Put the revision's parents in set in down_revision order (then its
+ * depends_on), as Alembic lists them when it merges or unmerges rows; the
+ * revision map gives them in file order.
+ */
+static void parents_first(const struct dbm_revision *r, dbm_revset *set)
+{
+	size_t placed = 0;
+	for (size_t j = 0; j < r->ndown + r->ndepends; j++) {
+		size_t p = j < r->ndown ? r->parents[j] : r->deps[j - r->ndown];
+		for (size_t k = placed; k < set->len; k++) {
+			if (set->items[k] != p)
+				continue;
+			set->items[k] = set->items[placed];
+			set->items[placed++] = p;
+			break;
+		}
+	}
+}
+
 /* Apply one step: log, run, move the version rows. */
 static int apply_step(struct session *s, enum direction dir, size_t rev,
 		      dbm_revset *removed, dbm_revset *added,
@@ -459,12 +491,15 @@ static int apply_step(struct session *s, enum direction dir, size_t rev,
 	double t0 = now_ms();
 	int rc = call_revision(s, rev, dir == UP, err);
 	if (rc == 0) {
-		if (dir == UP)
+		if (dir == UP) {
 			dbm_revmap_step_up(s->map, &s->heads, rev, removed,
 					   added);
-		else
+			parents_first(r, removed);
+		} else {
 			dbm_revmap_step_down(s->map, &s->heads, rev, removed,
 					     added);
+			parents_first(r, added);
+		}
 		rc = write_delta(s, removed, added, err);
 	}
 	if (rc == 0 && s->run->verbose)

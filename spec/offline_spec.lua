@@ -406,10 +406,12 @@ describe("offline --sql", function()
     end)
 
     --[[
-    Intended difference: with branches, the order of sibling branches and
-    which row a merge UPDATEs (and which it DELETEs) follow the host's
-    revision map, as online. Alembic runs cc03 before bb02 here and keeps
-    the last parent's row at the merge; the rows at each end are the same.
+    As Alembic: a merge DELETEs the rows of its first parents and UPDATEs
+    the last parent's (down_revision order); undoing it INSERTs the first
+    parents and UPDATEs the merge's row to the last. Intended difference:
+    the order of sibling branches follows the host's revision map, as
+    online (Alembic runs cc03 before bb02 here); the rows at each end are
+    the same.
     ]]
     it("branches: a second head is INSERTed, a merge DELETEs one row and UPDATEs the other", function()
       local dir = H.scripts_dir({
@@ -420,9 +422,9 @@ describe("offline --sql", function()
       })
       assert.are.equal(C("Running upgrade aa01 -> bb02") .. UPDATE("aa01", "bb02")
         .. C("Running upgrade aa01 -> cc03") .. INSERT("mysql", "cc03")
-        .. C("Running upgrade bb02, cc03 -> dd04") .. UPDATE("bb02", "dd04") .. DELETE("cc03"),
+        .. C("Running upgrade bb02, cc03 -> dd04") .. DELETE("bb02") .. UPDATE("cc03", "dd04"),
         script(dir, "mysql", { "upgrade", "aa01:heads" }))
-      assert.are.equal(C("Running downgrade dd04 -> bb02, cc03") .. UPDATE("dd04", "bb02") .. INSERT("mysql", "cc03")
+      assert.are.equal(C("Running downgrade dd04 -> bb02, cc03") .. INSERT("mysql", "bb02") .. UPDATE("dd04", "cc03")
         .. C("Running downgrade cc03 -> aa01") .. DELETE("cc03")
         .. C("Running downgrade bb02 -> aa01") .. UPDATE("bb02", "aa01"),
         script(dir, "mysql", { "downgrade", "dd04:aa01" }))
