@@ -1,8 +1,13 @@
 /*
- * Database drivers: one vtable per engine (SQLite, later PostgreSQL and
- * MySQL), sqlite3_vfs style. A concrete connection embeds struct dbm_conn
- * first. SQL arrives in the engine's own placeholder style (the dialect
- * layer renders it) and values always travel out of line.
+ * Database drivers: one vtable per engine (SQLite, PostgreSQL, MySQL),
+ * sqlite3_vfs style. A concrete connection embeds struct dbm_conn first.
+ * SQL arrives in the engine's own placeholder style (the dialect layer
+ * renders it) and values always travel out of line.
+ *
+ * SQLite is built in; PostgreSQL and MySQL are modules (dbm_postgresql.so,
+ * dbm_mysql.so) that dbm_db_connect loads on first use. A module carries
+ * its own copy of the helpers it calls (buf, err, mem, url, db_result.c):
+ * it cannot reach the program's.
  */
 #ifndef DBM_DB_H
 #define DBM_DB_H
@@ -50,8 +55,15 @@ const struct dbm_value *dbm_result_cell(const struct dbm_result *res,
 
 struct dbm_conn;
 
+/*
+ * A module built from other sources than the program would misread these
+ * structs: raise the version whenever dbm_driver, dbm_conn, dbm_value,
+ * dbm_result, dbm_url or dbm_err change.
+ */
+#define DBM_DRIVER_VERSION 1
+
 struct dbm_driver {
-	int version; /* 1 */
+	int version; /* DBM_DRIVER_VERSION */
 	const char *dialect;
 	int (*connect)(struct dbm_conn **out, const struct dbm_url *url,
 		       struct dbm_err *err);
@@ -89,7 +101,10 @@ struct dbm_conn {
 	int64_t changes;
 };
 
-/* Connect with the driver for url->dialect. */
+/*
+ * Connect with the driver for url->dialect. A driver module that cannot be
+ * loaded is a DBM_EFAIL error naming the file.
+ */
 int dbm_db_connect(struct dbm_conn **out, const struct dbm_url *url,
 		   struct dbm_err *err);
 /* Close and free; NULL is fine. */
@@ -98,8 +113,21 @@ int dbm_db_exec(struct dbm_conn *conn, const char *sql,
 		const struct dbm_value *params, size_t nparams,
 		struct dbm_result **out, struct dbm_err *err);
 
+/*
+ * Where the driver modules are: dir (shorter than PATH_MAX), or with NULL
+ * the running program's directory, the default. The Lua module sets its
+ * own directory.
+ */
+void dbm_db_set_driver_dir(const char *dir);
+
 extern const struct dbm_driver dbm_driver_sqlite;
-extern const struct dbm_driver dbm_driver_postgresql;
-extern const struct dbm_driver dbm_driver_mysql;
+
+/*
+ * What a driver module exports, found by name (dbm_driver_<dialect>); the
+ * modules are built with hidden visibility, so nothing else leaks out.
+ */
+#define DBM_DRIVER_EXPORT __attribute__((visibility("default")))
+extern DBM_DRIVER_EXPORT const struct dbm_driver dbm_driver_postgresql;
+extern DBM_DRIVER_EXPORT const struct dbm_driver dbm_driver_mysql;
 
 #endif

@@ -1180,9 +1180,8 @@ done:
 
 /*
  * The client library's global state (set up by the first mysql_init) ends
- * with the code that uses it: at exit, or when the Lua module is unloaded
- * (lua_close unloads dbmanage.so, and with it libmariadb, whose state
- * would otherwise be left allocated and unreachable).
+ * with the code that uses it: at exit, since db.c never unloads this
+ * module. Otherwise a leak checker would find it allocated at exit.
  */
 __attribute__((destructor)) static void library_end(void)
 {
@@ -1190,7 +1189,7 @@ __attribute__((destructor)) static void library_end(void)
 }
 
 const struct dbm_driver dbm_driver_mysql = {
-    .version = 1,
+    .version = DBM_DRIVER_VERSION,
     .dialect = "mysql",
     .connect = drv_connect,
     .close = drv_close,

@@ -884,7 +884,7 @@ static int pg_unlock(struct dbm_conn *base, const char *name,
 }
 
 const struct dbm_driver dbm_driver_postgresql = {
-    .version = 1,
+    .version = DBM_DRIVER_VERSION,
     .dialect = "postgresql",
     .connect = pg_connect,
     .close = pg_close,

@@ -303,7 +303,7 @@ static bool sqlite_in_transaction(struct dbm_conn *base)
 }
 
 const struct dbm_driver dbm_driver_sqlite = {
-    .version = 1,
+    .version = DBM_DRIVER_VERSION,
     .dialect = "sqlite",
     .connect = sqlite_connect,
     .close = sqlite_close,

@@ -9,6 +9,8 @@
  *   conn:query("SELECT * FROM vims WHERE id = :id", { id = "x" })
  *   conn:execute("UPDATE vims SET extra = :x", { x = dbm.null })
  */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -385,8 +387,27 @@ static int l_conn_index(lua_State *L)
 	return 1;
 }
 
+/*
+ * The driver modules sit next to this module (the build directory, or
+ * wherever both are installed), not next to the lua program. Should this
+ * file not be found, the default stays and the error names where it looked.
+ */
+static void set_driver_dir(void)
+{
+	Dl_info info;
+	char *path = dladdr((void *)set_driver_dir, &info)
+			 ? realpath(info.dli_fname, NULL)
+			 : NULL;
+	if (!path)
+		return;
+	*strrchr(path, '/') = '\0'; /* realpath is absolute */
+	dbm_db_set_driver_dir(path);
+	free(path);
+}
+
 int luaopen_dbmanage(lua_State *L)
 {
+	set_driver_dir();
 	dbm_lua_sandbox_init(L);
 	if (luaL_newmetatable(L, MT_SCRIPTS)) {
 		static const luaL_Reg methods[] = {

@@ -1433,4 +1433,44 @@ return {
       assert.are.equal("c010 (head)\n", r.stdout)
     end)
   end)
+
+  -- dbm_postgresql.so and dbm_mysql.so travel with the binary; only a run
+  -- that connects to such a server needs them.
+  describe("copied without its driver modules", function()
+    local function lone_bin()
+      local bin = H.tmpdir() .. "/tacker-db-manage"
+      assert(H.sh("cp " .. H.q(H.bin) .. " " .. H.q(bin)) == 0)
+      return bin
+    end
+
+    it("runs on SQLite and renders offline SQL for any dialect", function()
+      local bin = lone_bin()
+      local url = H.sqlite_url()
+      local r = cli(H.migrations, url, { "upgrade", "head" }, { bin = bin })
+      assert_ok(r)
+      r = cli(H.migrations, url, { "current" }, { bin = bin })
+      assert_ok(r)
+      assert.matches("^[%w_]+ %(head%)\n$", r.stdout)
+      for _, dialect in ipairs({ "postgresql", "mysql" }) do
+        r = cli(H.migrations, dialect .. "://u:secret@127.0.0.1:1/x",
+          { "upgrade", "base:head", "--sql" }, { bin = bin })
+        assert_ok(r)
+        assert.matches("CREATE TABLE alembic_version", r.stdout, 1, true)
+      end
+    end)
+
+    it("connecting to a server is one ERROR line naming the module, exit 1", function()
+      local bin = lone_bin()
+      local dir = bin:match("^(.*)/")
+      for _, dialect in ipairs({ "postgresql", "mysql" }) do
+        local r = cli(H.migrations, dialect .. "://u:secret@127.0.0.1:1/x", { "current" },
+          { bin = bin })
+        assert.are.equal(1, r.code, r.stderr)
+        assert.are.equal("", r.stdout)
+        assert.are.equal("ERROR [tacker_db_manage] cannot load the " .. dialect .. " driver '"
+          .. dir .. "/dbm_" .. dialect .. ".so': cannot open shared object file: No such file "
+          .. "or directory\n", r.stderr)
+      end
+    end)
+  end)
 end)

@@ -70,7 +70,8 @@ end
 
 --[[
 Run the CLI: H.run({"upgrade", "head"}, {cwd = dir, env = {K = "v"}})
-returns { code = n, stdout = "...", stderr = "..." }.
+returns { code = n, stdout = "...", stderr = "..." }. opts.bin runs another
+copy of the binary.
 ]]
 function H.run(args, opts)
   opts = opts or {}
@@ -79,7 +80,7 @@ function H.run(args, opts)
   for k, v in pairs(opts.env or {}) do
     words[#words + 1] = k .. "=" .. H.q(v)
   end
-  words[#words + 1] = H.q(H.bin)
+  words[#words + 1] = H.q(opts.bin or H.bin)
   for _, a in ipairs(args) do words[#words + 1] = H.q(a) end
   -- No config found by accident: HOME is a fresh directory (opts.home
   -- names another). The assignments come after any "cd" so that they
