@@ -166,14 +166,18 @@ def fmt_mb(kb):
 def generate(work, kind, n):
     """The chain in both forms: (lua_dir, alembic_dir)."""
     base = os.path.join(work, "chains", "%s-%d" % (kind, n))
-    dirs = []
+    dirs, fresh = [], False
     for fmt in ("lua", "alembic"):
         d = os.path.join(base, fmt)
         if not os.path.isdir(os.path.join(d, "versions")):
             run_quiet([sys.executable, os.path.join(HERE, "gen_chain.py"),
                        "--format", fmt, "--count", str(n), "--kind", kind,
                        "--out", d], check=True)
+            fresh = True
         dirs.append(d)
+    if fresh:
+        # Our caches take only files left alone for 2 s (revcache.h).
+        time.sleep(2.1)
     return dirs
 
 
@@ -232,6 +236,9 @@ class Runner:
             if u.password:
                 MASK.add(u.password, "***")
         self.pg_ok = bool(self.pg)
+        # Our revision caches start empty, in the scratch directory; the
+        # "cold" tool runs without them (DBM_REVISION_CACHE=off).
+        os.environ["XDG_CACHE_HOME"] = os.path.join(self.work, "cache")
         # Which host sources the binary was built from (the tree changes).
         self.sources = first_line(
             ["sh", "-c", "cat %s/host/*.[ch] | sha256sum | cut -c1-16"
@@ -302,7 +309,8 @@ class Runner:
                                     sorted((env or {}).items()))) or None,
                "prepare": MASK(sh(prepare)) if prepare else None,
                "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-               "ours_sources_sha256": self.sources if tool == "ours"
+               "ours_sources_sha256": self.sources
+               if tool in ("ours", "cold")
                else None}
         full_env = dict(os.environ)
         full_env.update(env or {})
@@ -483,15 +491,18 @@ class Runner:
             self.measure(group, case, tool, kind, n, argv, **kw)
             if self.wanted(case, tool, n) else None)
         tools = ("ours", "alembic") if alem else ("ours",)
+        quick_tools = tools + ("cold",)  # cases that read, not migrate
         ok = lambda r: r is not None and r["status"] == "ok"
 
         def cmd(tool, url, *c):
             if tool == "ours":
                 return self.ours(lua, url, *c), None
+            if tool == "cold":
+                return self.ours(lua, url, *c), {"DBM_REVISION_CACHE": "off"}
             return self.alembic(alem, *c), {"DB_URL": url or "sqlite://"}
 
         for c in ("heads", "history"):
-            for t in tools:
+            for t in quick_tools:
                 argv, env = cmd(t, None, c)
                 M(c, t, argv, env=env)
 
@@ -499,7 +510,7 @@ class Runner:
         offline = {}
         for dialect, url in (("sqlite", "sqlite://"),
                              ("postgresql", "postgresql://bench@localhost/bench")):
-            for t in tools:
+            for t in quick_tools:
                 argv, env = cmd(t, url, "upgrade", "head", "--sql")
                 r = M("sql:" + dialect, t, argv, env=env)
                 if r is None and not self.need_limit(dialect, n):
@@ -573,13 +584,14 @@ class Runner:
         self.check_same("%s SQLite schema after upgrade" % tag,
                         {t: self.sqlite_state(db(t))
                          for t, r in done.items() if ok(r)})
-        for t in tools:
+        for t in quick_tools:
             if t == "alembic" and not os.path.exists(db("alembic")) and \
                     os.path.exists(db("ours")):
                 shutil.copy(db("ours"), db("alembic"))  # same schema
-            argv, env = cmd(t, surl(t), "current")
+            dbt = "ours" if t == "cold" else t
+            argv, env = cmd(t, surl(dbt), "current")
             M("current:sqlite", t, argv, env=env)
-            argv, env = cmd(t, surl(t), "upgrade", "head")
+            argv, env = cmd(t, surl(dbt), "upgrade", "head")
             M("noop:sqlite", t, argv, env=env)
 
         if not self.pg_ok:
@@ -608,10 +620,11 @@ class Runner:
         self.check_same("%s PostgreSQL schema after upgrade" % tag,
                         {t: self.pg_state(pdb(t))
                          for t, r in done.items() if ok(r)})
-        for t in tools:
-            argv, env = cmd(t, self.pg_url(pdb(t)), "current")
+        for t in quick_tools:
+            dbt = "ours" if t == "cold" else t
+            argv, env = cmd(t, self.pg_url(pdb(dbt)), "current")
             M("current:postgresql", t, argv, env=env)
-            argv, env = cmd(t, self.pg_url(pdb(t)), "upgrade", "head")
+            argv, env = cmd(t, self.pg_url(pdb(dbt)), "upgrade", "head")
             M("noop:postgresql", t, argv, env=env)
 
     def need_limit(self, dialect, n):
@@ -842,15 +855,17 @@ def markdown(data):
     res = data["results"]
     idx = index(res)
     L = []
-    L.append("| case | chain | n | tacker-db-manage | Alembic | Alembic ÷ ours "
-             "| limit | ours ÷ limit | RSS ours / Alembic (MB) |")
-    L.append("|---|---|---:|---|---|---:|---|---:|---|")
+    L.append("| case | chain | n | tacker-db-manage | no cache | Alembic "
+             "| Alembic ÷ ours | limit | ours ÷ limit "
+             "| RSS ours / Alembic (MB) |")
+    L.append("|---|---|---:|---|---|---|---:|---|---:|---|")
     keys = sorted({(r["group"], r["kind"], r["n"], r["case"]) for r in res},
                   key=lambda k: (CASE_NAMES.index(k[3]) if k[3] in CASE_NAMES
                                  else 99, k[0] != "startup", k[0] == "tacker",
                                  k[1], k[2]))
     for g, k, n, case in keys:
         o = idx.get((g, k, n, case, "ours"))
+        c = idx.get((g, k, n, case, "cold"))
         a = idx.get((g, k, n, case, "alembic"))
         lm = idx.get((g, k, n, case, "limit"))
         speed = "–"
@@ -860,9 +875,11 @@ def markdown(data):
                 "%.1f×" % (a["median"] / o["median"])
         q = ours_limit_ratio(idx, g, k, n, case)
         label = {"synthetic": k, "tacker": "Tacker", "startup": "–"}[g]
-        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |" % (
+        L.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s |"
+                 % (
             case, label, "–" if g == "startup" else "{:,}".format(n),
-            fmt_range(o) if o else "–", fmt_range(a) if a else "–", speed,
+            fmt_range(o) if o else "–", fmt_range(c) if c else "–",
+            fmt_range(a) if a else "–", speed,
             fmt_range(lm) if lm else "–",
             "%.2f×" % q if q else "–",
             fmt_mb(o.get("rss_kb")) if o else "–",

@@ -129,6 +129,8 @@ static void read_list(struct reader *r, char ***out, size_t *n)
 		r->bad = true;
 		return;
 	}
+	if (!count)
+		return; /* most lists are empty: no allocation */
 	*out = dbm_xcalloc((size_t)count + 1, sizeof(char *));
 	for (uint32_t i = 0; i < count && !r->bad; i++) {
 		const char *s = read_str(r);
