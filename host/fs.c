@@ -51,42 +51,64 @@ int dbm_fs_read(struct dbm_buf *out, const char *path, struct dbm_err *err)
 	return dbm_fs_read_at(out, AT_FDCWD, path, path, err);
 }
 
-int dbm_fs_write_mode(const char *path, const char *data, size_t n, mode_t mode,
-		      struct dbm_err *err)
+int dbm_fs_out_open(struct dbm_fs_out *out, const char *path, mode_t mode,
+		    struct dbm_err *err)
 {
 	struct dbm_buf tmp = DBM_BUF_INIT;
 	dbm_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid());
-	int rc = -1;
-	int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0) {
-		dbm_err_set(err, DBM_EFAIL, "cannot write '%s': %s", path,
-			    strerror(errno));
-		goto done;
+	out->fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out->fd < 0) {
+		dbm_buf_release(&tmp);
+		return dbm_err_set(err, DBM_EFAIL, "cannot write '%s': %s",
+				   path, strerror(errno));
 	}
-	size_t written = 0;
-	while (written < n) {
-		ssize_t w = write(fd, data + written, n - written);
+	out->tmp = dbm_buf_detach(&tmp);
+	out->path = dbm_xstrdup(path);
+	out->failed = false;
+	return 0;
+}
+
+void dbm_fs_out_write(struct dbm_fs_out *out, const void *data, size_t n)
+{
+	const char *p = data;
+	while (n && !out->failed) {
+		ssize_t w = write(out->fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			out->failed = true;
 			break;
-		written += (size_t)w;
+		}
+		p += w;
+		n -= (size_t)w;
 	}
-	if (close(fd) != 0 || written != n) {
-		dbm_err_set(err, DBM_EFAIL, "cannot write '%s'", path);
-		remove(tmp.buf);
-		goto done;
-	}
-	if (rename(tmp.buf, path) != 0) {
-		dbm_err_set(err, DBM_EFAIL, "cannot write '%s': %s", path,
+}
+
+int dbm_fs_out_commit(struct dbm_fs_out *out, struct dbm_err *err)
+{
+	int rc = -1;
+	if (close(out->fd) != 0 || out->failed)
+		dbm_err_set(err, DBM_EFAIL, "cannot write '%s'", out->path);
+	else if (rename(out->tmp, out->path) != 0)
+		dbm_err_set(err, DBM_EFAIL, "cannot write '%s': %s", out->path,
 			    strerror(errno));
-		remove(tmp.buf);
-		goto done;
-	}
-	rc = 0;
-done:
-	dbm_buf_release(&tmp);
+	else
+		rc = 0;
+	if (rc < 0)
+		remove(out->tmp);
+	free(out->tmp);
+	free(out->path);
 	return rc;
+}
+
+int dbm_fs_write_mode(const char *path, const char *data, size_t n, mode_t mode,
+		      struct dbm_err *err)
+{
+	struct dbm_fs_out out;
+	if (dbm_fs_out_open(&out, path, mode, err) < 0)
+		return -1;
+	dbm_fs_out_write(&out, data, n);
+	return dbm_fs_out_commit(&out, err);
 }
 
 int dbm_fs_write(const char *path, const char *data, size_t n,

@@ -21,6 +21,20 @@ int dbm_fs_write(const char *path, const char *data, size_t n,
 int dbm_fs_write_mode(const char *path, const char *data, size_t n, mode_t mode,
 		      struct dbm_err *err);
 /*
+ * The same in pieces: open a temporary file beside path, write to it (a
+ * failure is kept for the commit), then commit: close and rename, or
+ * remove the temporary file when anything failed.
+ */
+struct dbm_fs_out {
+	int fd;
+	char *tmp, *path;
+	bool failed;
+};
+int dbm_fs_out_open(struct dbm_fs_out *out, const char *path, mode_t mode,
+		    struct dbm_err *err);
+void dbm_fs_out_write(struct dbm_fs_out *out, const void *data, size_t n);
+int dbm_fs_out_commit(struct dbm_fs_out *out, struct dbm_err *err);
+/*
  * The names in dir ending in suffix, sorted by strcmp; *out_names is a
  * NULL-terminated array the caller frees with dbm_fs_names_free.
  */

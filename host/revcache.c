@@ -119,26 +119,6 @@ static const char *read_nstr(struct reader *r)
 	return read_str(r);
 }
 
-/* A list of strings, copied into *out. */
-static void read_list(struct reader *r, char ***out, size_t *n)
-{
-	uint32_t count = read_u32(r);
-	*out = NULL;
-	*n = 0;
-	if (r->bad || count > (size_t)(r->end - r->p) / 5) {
-		r->bad = true;
-		return;
-	}
-	if (!count)
-		return; /* most lists are empty: no allocation */
-	*out = dbm_xcalloc((size_t)count + 1, sizeof(char *));
-	for (uint32_t i = 0; i < count && !r->bad; i++) {
-		const char *s = read_str(r);
-		if (s)
-			(*out)[(*n)++] = dbm_xstrdup(s);
-	}
-}
-
 /* ---- writing ---- */
 
 static void add_u32(struct dbm_buf *b, uint32_t v)
@@ -418,28 +398,40 @@ void dbm_revcache_put(struct dbm_revcache *c, const char *name,
 	slot_insert(c, c->len - 1);
 }
 
+/* Written through a small buffer: a chunks' file is megabytes. */
+#define SAVE_BLOCK 65536
+
 static void save(struct dbm_revcache *c)
 {
-	struct dbm_buf out = DBM_BUF_INIT, dir = DBM_BUF_INIT;
-	dbm_buf_grow(&out, c->map_len + c->fresh.len + 256);
-	dbm_buf_add(&out, MAGIC, sizeof(MAGIC) - 1);
-	add_u32(&out, ENDIAN_MARK);
-	add_str(&out, c->kind);
-	add_str(&out, c->versions);
-	add_u32(&out, (uint32_t)c->nkept);
-	for (size_t i = 0; i < c->len; i++)
-		if (c->entries[i].keep)
-			dbm_buf_add(&out, entry_base(c, &c->entries[i]),
-				    c->entries[i].len);
+	struct dbm_buf block = DBM_BUF_INIT, dir = DBM_BUF_INIT;
+	struct dbm_err ignored = DBM_ERR_INIT;
+	struct dbm_fs_out out;
 	/* The cache directory and its parent (~/.cache) may not exist yet. */
 	cache_dir(&dir);
 	mkdir(dir.buf, 0700);
 	dbm_buf_adds(&dir, "/" CACHE_SUBDIR);
 	mkdir(dir.buf, 0700);
-	struct dbm_err ignored = DBM_ERR_INIT;
-	dbm_fs_write_mode(c->path, out.buf, out.len, 0600, &ignored);
 	dbm_buf_release(&dir);
-	dbm_buf_release(&out);
+	if (dbm_fs_out_open(&out, c->path, 0600, &ignored) < 0)
+		return;
+	dbm_buf_add(&block, MAGIC, sizeof(MAGIC) - 1);
+	add_u32(&block, ENDIAN_MARK);
+	add_str(&block, c->kind);
+	add_str(&block, c->versions);
+	add_u32(&block, (uint32_t)c->nkept);
+	for (size_t i = 0; i < c->len; i++) {
+		const struct entry *e = &c->entries[i];
+		if (!e->keep)
+			continue;
+		if (block.len + e->len > SAVE_BLOCK) {
+			dbm_fs_out_write(&out, block.buf, block.len);
+			dbm_buf_reset(&block);
+		}
+		dbm_buf_add(&block, entry_base(c, e), e->len);
+	}
+	dbm_fs_out_write(&out, block.buf, block.len);
+	dbm_fs_out_commit(&out, &ignored);
+	dbm_buf_release(&block);
 }
 
 void dbm_revcache_close(struct dbm_revcache *c, bool save_it)
@@ -474,24 +466,74 @@ void dbm_revcache_encode_header(struct dbm_buf *out,
 	add_list(out, rev->depends, rev->ndepends);
 }
 
+/*
+ * Walk a header blob: with block NULL, count what it needs (*size bytes:
+ * the lists' pointer arrays, then the strings); else fill rev from it,
+ * everything in block.
+ */
+static bool walk_header(const void *blob, size_t len, struct dbm_revision *rev,
+			char *block, size_t *size)
+{
+	struct reader r = {blob, (const char *)blob + len, false};
+	char **lists[3] = {NULL, NULL, NULL};
+	size_t *counts[3] = {&rev->ndown, &rev->nlabels, &rev->ndepends};
+	size_t ptrs = 0, text = 0;
+	const char *fields[3];
+	for (int f = 0; f < 3; f++) {
+		fields[f] = f ? read_nstr(&r) : read_str(&r);
+		text += fields[f] ? strlen(fields[f]) + 1 : 0;
+	}
+	const char *lists_at = r.p;
+	for (int l = 0; l < 3; l++) {
+		uint32_t n = read_u32(&r);
+		for (uint32_t i = 0; i < n && !r.bad; i++) {
+			const char *str = read_str(&r);
+			text += str ? strlen(str) + 1 : 0;
+		}
+		ptrs += n;
+	}
+	if (r.bad || r.p != r.end || !fields[0])
+		return false;
+	*size = ptrs * sizeof(char *) + text;
+	if (!block)
+		return true;
+
+	char **slot = (char **)(void *)block;
+	char *out = block + ptrs * sizeof(char *);
+	char **targets[3] = {&rev->id, &rev->message, &rev->create_date};
+	for (int f = 0; f < 3; f++) {
+		if (!fields[f])
+			continue;
+		size_t n = strlen(fields[f]) + 1;
+		*targets[f] = memcpy(out, fields[f], n);
+		out += n;
+	}
+	r.p = lists_at;
+	for (int l = 0; l < 3; l++) {
+		uint32_t n = read_u32(&r);
+		lists[l] = n ? slot : NULL;
+		for (uint32_t i = 0; i < n; i++) {
+			const char *str = read_str(&r);
+			size_t k = strlen(str) + 1;
+			*slot++ = memcpy(out, str, k);
+			out += k;
+		}
+		*counts[l] = n;
+	}
+	rev->down = lists[0];
+	rev->labels = lists[1];
+	rev->depends = lists[2];
+	rev->block = block;
+	return true;
+}
+
 bool dbm_revcache_decode_header(const void *blob, size_t len,
 				struct dbm_revision *rev)
 {
-	struct reader r = {blob, (const char *)blob + len, false};
+	size_t size;
 	memset(rev, 0, sizeof(*rev));
-	const char *id = read_str(&r);
-	const char *message = read_nstr(&r);
-	const char *create_date = read_nstr(&r);
-	read_list(&r, &rev->down, &rev->ndown);
-	read_list(&r, &rev->labels, &rev->nlabels);
-	read_list(&r, &rev->depends, &rev->ndepends);
-	if (r.bad || r.p != r.end) {
-		dbm_revision_release(rev);
-		memset(rev, 0, sizeof(*rev));
+	if (!walk_header(blob, len, rev, NULL, &size))
 		return false;
-	}
-	rev->id = dbm_xstrdup(id);
-	rev->message = message ? dbm_xstrdup(message) : NULL;
-	rev->create_date = create_date ? dbm_xstrdup(create_date) : NULL;
-	return true;
+	memset(rev, 0, sizeof(*rev));
+	return walk_header(blob, len, rev, dbm_xmalloc(size), &size);
 }

@@ -541,18 +541,22 @@ done:
 
 void dbm_revision_release(struct dbm_revision *rev)
 {
-	free(rev->id);
-	for (size_t i = 0; i < rev->ndown; i++)
-		free(rev->down[i]);
-	free(rev->down);
-	for (size_t i = 0; i < rev->nlabels; i++)
-		free(rev->labels[i]);
-	free(rev->labels);
-	for (size_t i = 0; i < rev->ndepends; i++)
-		free(rev->depends[i]);
-	free(rev->depends);
-	free(rev->message);
-	free(rev->create_date);
+	if (rev->block) {
+		free(rev->block);
+	} else {
+		free(rev->id);
+		for (size_t i = 0; i < rev->ndown; i++)
+			free(rev->down[i]);
+		free(rev->down);
+		for (size_t i = 0; i < rev->nlabels; i++)
+			free(rev->labels[i]);
+		free(rev->labels);
+		for (size_t i = 0; i < rev->ndepends; i++)
+			free(rev->depends[i]);
+		free(rev->depends);
+		free(rev->message);
+		free(rev->create_date);
+	}
 	free(rev->path);
 	free(rev->parents);
 	free(rev->deps);

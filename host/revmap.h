@@ -30,6 +30,12 @@ struct dbm_revision {
 	char *message;	   /* may be NULL */
 	char *create_date; /* may be NULL */
 	char *path;	   /* the file it came from, for messages */
+	/*
+	 * When set, id, message, create_date and the three lists with their
+	 * strings all live in this one allocation (the revision caches
+	 * decode a header so), and only it is freed.
+	 */
+	char *block;
 
 	/* Filled by dbm_revmap_build: */
 	size_t *parents; /* indexes of down */

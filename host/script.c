@@ -4,7 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdint.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -242,75 +243,104 @@ struct dbm_file_stat {
 	bool ok;
 };
 
-struct stat_range {
-	int dirfd;
-	char **names;
-	struct dbm_file_stat *stats;
-	size_t from, to;
-};
-
-static void *stat_range(void *arg)
-{
-	const struct stat_range *r = arg;
-	struct stat st;
-	for (size_t i = r->from; i < r->to; i++) {
-		r->stats[i].ok = fstatat(r->dirfd, r->names[i], &st, 0) == 0;
-		if (r->stats[i].ok)
-			dbm_revstamp_of(&r->stats[i].st, &st);
-	}
-	return NULL;
-}
-
 /*
  * Stat every revision file for the index. The path lookups are most of a
  * listing command's time with thousands of files, and they scale across
- * cores: big directories are split into ranges for a few threads, as
- * git's preload-index does for its lstat calls. This thread takes the
- * first range (and any whose thread did not start) when it gets there, so
- * it reads the index and uses the first stats while the others run.
+ * cores, as git's preload-index found for its lstat calls: helper threads
+ * and this one take batches of files in turn from a shared counter. This
+ * thread reads the index meanwhile and uses the stats in file order,
+ * taking the next free batch itself when it gets ahead, so a helper that
+ * starts late (a busy or sleeping core) never makes it wait long.
  */
-enum { MAX_STAT_THREADS = 4, MIN_FILES_PER_THREAD = 1000 };
+enum {
+	MAX_STAT_HELPERS = 3,
+	STAT_BATCH = 128,
+	MIN_FILES_PER_THREAD = 1000,
+};
 
 struct stat_pool {
-	struct stat_range ranges[MAX_STAT_THREADS];
-	pthread_t threads[MAX_STAT_THREADS];
-	bool started[MAX_STAT_THREADS];
-	size_t n, done;
+	int dirfd;
+	char **names;
+	struct dbm_file_stat *stats;
+	size_t count, nbatches;
+	atomic_size_t next; /* the next batch nobody has taken */
+	atomic_bool *done;  /* per batch: its stats are there */
+	pthread_t helpers[MAX_STAT_HELPERS];
+	size_t nhelpers;
 };
+
+static void stat_batch(struct stat_pool *p, size_t b)
+{
+	struct stat st;
+	size_t end = (b + 1) * STAT_BATCH;
+	for (size_t i = b * STAT_BATCH; i < end && i < p->count; i++) {
+		p->stats[i].ok = fstatat(p->dirfd, p->names[i], &st, 0) == 0;
+		if (p->stats[i].ok)
+			dbm_revstamp_of(&p->stats[i].st, &st);
+	}
+	atomic_store_explicit(&p->done[b], true, memory_order_release);
+}
+
+/* Take the next free batch and stat it; false when none is left. */
+static bool take_batch(struct stat_pool *p)
+{
+	size_t b = atomic_fetch_add(&p->next, 1);
+	if (b >= p->nbatches)
+		return false;
+	stat_batch(p, b);
+	return true;
+}
+
+static void *stat_helper(void *arg)
+{
+	while (take_batch(arg))
+		;
+	return NULL;
+}
 
 static void stats_begin(struct stat_pool *p, int dirfd, char **names,
 			size_t count, struct dbm_file_stat *stats)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	memset(p, 0, sizeof(*p));
-	p->n = count / MIN_FILES_PER_THREAD;
-	if (cpus > 0 && p->n > (size_t)cpus)
-		p->n = (size_t)cpus;
-	if (p->n > MAX_STAT_THREADS)
-		p->n = MAX_STAT_THREADS;
-	if (p->n < 1)
-		p->n = 1;
-	for (size_t t = 0; t < p->n; t++) {
-		p->ranges[t] =
-		    (struct stat_range){dirfd, names, stats, count * t / p->n,
-					count * (t + 1) / p->n};
-		if (t > 0)
-			p->started[t] =
-			    pthread_create(&p->threads[t], NULL, stat_range,
-					   &p->ranges[t]) == 0;
-	}
+	p->dirfd = dirfd;
+	p->names = names;
+	p->stats = stats;
+	p->count = count;
+	p->nbatches = (count + STAT_BATCH - 1) / STAT_BATCH;
+	atomic_init(&p->next, 0);
+	p->done = dbm_xcalloc(p->nbatches + 1, sizeof(*p->done));
+	for (size_t b = 0; b < p->nbatches; b++)
+		atomic_init(&p->done[b], false);
+	size_t want = count / MIN_FILES_PER_THREAD;
+	if (want > 0)
+		want--; /* this thread is one of them */
+	if (cpus > 0 && want > (size_t)cpus - 1)
+		want = (size_t)cpus - 1;
+	if (want > MAX_STAT_HELPERS)
+		want = MAX_STAT_HELPERS;
+	p->nhelpers = 0;
+	while (p->nhelpers < want && pthread_create(&p->helpers[p->nhelpers],
+						    NULL, stat_helper, p) == 0)
+		p->nhelpers++;
 }
 
-/* Make sure the stat of file i is there (every one's, for SIZE_MAX). */
+/* Make sure the stat of file i is there. */
 static void stats_ready(struct stat_pool *p, size_t i)
 {
-	while (p->done < p->n && i >= p->ranges[p->done].from) {
-		if (p->started[p->done])
-			pthread_join(p->threads[p->done], NULL);
-		else
-			stat_range(&p->ranges[p->done]);
-		p->done++;
-	}
+	size_t b = i / STAT_BATCH;
+	while (!atomic_load_explicit(&p->done[b], memory_order_acquire))
+		if (!take_batch(p))
+			sched_yield(); /* a helper is on it */
+}
+
+/* Wait for the helpers (every batch is then done) and free the pool. */
+static void stats_end(struct stat_pool *p)
+{
+	while (take_batch(p))
+		;
+	for (size_t t = 0; t < p->nhelpers; t++)
+		pthread_join(p->helpers[t], NULL);
+	free(p->done);
 }
 
 int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
@@ -399,7 +429,7 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 	revs = NULL; /* owned by the map, even on error */
 done:
 	if (stats)
-		stats_ready(&pool, SIZE_MAX); /* no thread outlives the call */
+		stats_end(&pool); /* no thread outlives the call */
 	dbm_revcache_close(cache, rc == 0);
 	if (rc == 0 && cache)
 		out->stats = stats; /* the chunks' cache goes by them */
