@@ -435,6 +435,28 @@ void dbm_ddl_default(struct dbm_ddl *ddl, struct dbm_buf *out,
 	}
 }
 
+static int cmp_word(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+bool dbm_ddl_is_word(const char *name, const char *const *words, size_t n)
+{
+	return bsearch(name, words, n, sizeof(*words), cmp_word) != NULL;
+}
+
+bool dbm_ddl_needs_quotes(const char *name, const char *const *reserved,
+			  size_t n)
+{
+	if (!*name || is_digit(name[0]) || name[0] == '$')
+		return true;
+	for (const char *p = name; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !is_digit(*p) && *p != '_' &&
+		    *p != '$')
+			return true;
+	return dbm_ddl_is_word(name, reserved, n);
+}
+
 /* SQLAlchemy accepts only these phrases after ON DELETE / ON UPDATE. */
 int dbm_ddl_check_fk_action(const char *phrase, const char *what,
 			    struct dbm_err *err)

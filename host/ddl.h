@@ -174,6 +174,15 @@ int dbm_ddl_schema_prepare(struct dbm_ddl *ddl, const char *table,
  * catalog's database as the last dbm_ddl_schema_prepare built it.
  */
 struct dbm_conn *dbm_ddl_schema_conn(const struct dbm_ddl *ddl);
+/*
+ * SQLAlchemy's rule for quoting an identifier: quote a name that is
+ * empty, starts with a digit or '$', holds a character outside
+ * [a-z0-9_$], or is one of the n reserved words (sorted by strcmp).
+ */
+bool dbm_ddl_needs_quotes(const char *name, const char *const *reserved,
+			  size_t n);
+/* Whether name is one of the n words (sorted by strcmp). */
+bool dbm_ddl_is_word(const char *name, const char *const *words, size_t n);
 /* Forget the statements recorded for the previous revision. */
 void dbm_ddl_reset_applied(struct dbm_ddl *ddl);
 static inline bool dbm_ddl_offline(const struct dbm_ddl *ddl)

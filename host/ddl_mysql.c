@@ -94,16 +94,6 @@ static const char *const mariadb_words[] = {
 };
 /* clang-format on */
 
-static int cmp_word(const void *key, const void *elem)
-{
-	return strcmp(key, *(const char *const *)elem);
-}
-
-static bool in_words(const char *const *words, size_t n, const char *s)
-{
-	return bsearch(s, words, n, sizeof(*words), cmp_word) != NULL;
-}
-
 static bool is_lower(char c)
 {
 	return c >= 'a' && c <= 'z';
@@ -115,21 +105,16 @@ static bool is_digit(char c)
 }
 
 /*
- * SQLAlchemy's rule: quote a reserved word, a name with an upper-case
- * letter or any character outside [a-z0-9_$], or one that starts with a
- * digit or '$'. mariadb adds MariaDB's reserved words to MySQL's.
+ * SQLAlchemy's rule (dbm_ddl_needs_quotes); mariadb adds MariaDB's reserved
+ * words to MySQL's.
  */
 static bool needs_quotes(const char *s, bool mariadb)
 {
-	size_t nmysql = sizeof(mysql_words) / sizeof(mysql_words[0]);
 	size_t nmaria = sizeof(mariadb_words) / sizeof(mariadb_words[0]);
-	if (!*s || is_digit(s[0]) || s[0] == '$')
-		return true;
-	for (const char *p = s; *p; p++)
-		if (!is_lower(*p) && !is_digit(*p) && *p != '_' && *p != '$')
-			return true;
-	return in_words(mysql_words, nmysql, s) ||
-	       (mariadb && in_words(mariadb_words, nmaria, s));
+	return dbm_ddl_needs_quotes(s, mysql_words,
+				    sizeof(mysql_words) /
+					sizeof(mysql_words[0])) ||
+	       (mariadb && dbm_ddl_is_word(s, mariadb_words, nmaria));
 }
 
 static void quote_ident(struct dbm_buf *out, const char *ident, bool mariadb)

@@ -88,36 +88,12 @@ static const char *const reserved_words[] = {
 };
 /* clang-format on */
 
-static int cmp_word(const void *key, const void *elem)
-{
-	return strcmp(key, *(const char *const *)elem);
-}
-
-static bool is_reserved(const char *s)
-{
-	return bsearch(s, reserved_words,
-		       sizeof(reserved_words) / sizeof(reserved_words[0]),
-		       sizeof(reserved_words[0]), cmp_word) != NULL;
-}
-
-/*
- * SQLAlchemy's rule: quote a reserved word, a name with an upper-case
- * letter or any character outside [A-Za-z0-9_$], or one that starts with
- * a digit or '$'. (A name with an upper-case letter is never reserved.)
- */
-static bool needs_quotes(const char *s)
-{
-	if (!*s || is_digit(s[0]) || s[0] == '$')
-		return true;
-	for (const char *p = s; *p; p++)
-		if (!is_lower(*p) && !is_digit(*p) && *p != '_' && *p != '$')
-			return true;
-	return is_reserved(s);
-}
-
 static void pg_quote(struct dbm_buf *out, const char *ident)
 {
-	if (!needs_quotes(ident)) {
+	/* (A name with an upper-case letter is never reserved.) */
+	if (!dbm_ddl_needs_quotes(ident, reserved_words,
+				  sizeof(reserved_words) /
+				      sizeof(reserved_words[0]))) {
 		dbm_buf_adds(out, ident);
 		return;
 	}

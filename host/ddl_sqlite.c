@@ -58,7 +58,7 @@ static size_t utf8_len(const char *s)
 
 /* Identifier quoting. */
 
-/* SQLAlchemy 1.4's SQLiteIdentifierPreparer.reserved_words. */
+/* SQLAlchemy 1.4's SQLiteIdentifierPreparer.reserved_words, sorted. */
 static const char *const reserved_words[] = {
     "add",	    "after",
     "all",	    "alter",
@@ -82,8 +82,8 @@ static const char *const reserved_words[] = {
     "else",	    "end",
     "escape",	    "except",
     "exclusive",    "exists",
-    "explain",	    "false",
-    "fail",	    "for",
+    "explain",	    "fail",
+    "false",	    "for",
     "foreign",	    "from",
     "full",	    "glob",
     "group",	    "having",
@@ -121,33 +121,11 @@ static const char *const reserved_words[] = {
     "where",
 };
 
-static bool is_reserved(const char *s)
-{
-	size_t n = sizeof(reserved_words) / sizeof(reserved_words[0]);
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(reserved_words[i], s) == 0)
-			return true;
-	return false;
-}
-
-/*
- * SQLAlchemy's rule: quote a reserved word, a name with an upper-case
- * letter or any character outside [a-z0-9_$], or one that starts with a
- * digit or '$'.
- */
-static bool needs_quotes(const char *s)
-{
-	if (!*s || is_digit(s[0]) || s[0] == '$')
-		return true;
-	for (const char *p = s; *p; p++)
-		if (!is_lower(*p) && !is_digit(*p) && *p != '_' && *p != '$')
-			return true;
-	return is_reserved(s);
-}
-
 static void sqlite_quote(struct dbm_buf *out, const char *ident)
 {
-	if (!needs_quotes(ident)) {
+	if (!dbm_ddl_needs_quotes(ident, reserved_words,
+				  sizeof(reserved_words) /
+				      sizeof(reserved_words[0]))) {
 		dbm_buf_adds(out, ident);
 		return;
 	}

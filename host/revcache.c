@@ -27,11 +27,17 @@
 #define SETTLE_NS    (2 * 1000000000LL)
 #define NO_STRING    UINT32_MAX
 
-/* A record, in the loaded file (fresh = false) or in c->fresh. */
+/*
+ * A record: in the mapped file, in c->fresh (fresh), or read on demand
+ * (lazy): its head (stamp, name, blob length) in c->heads, its blob at
+ * blob_off in the file.
+ */
 struct entry {
 	size_t off, len;
-	bool fresh;
+	bool fresh, lazy;
 	bool keep; /* confirmed by a get, or added: written back */
+	uint32_t blob_len;
+	off_t blob_off;
 };
 
 struct dbm_revcache {
@@ -40,7 +46,8 @@ struct dbm_revcache {
 	char *versions; /* the directory it describes, absolute */
 	const char *map;
 	size_t map_len;
-	struct dbm_buf fresh;
+	int fd; /* blobs on demand: the file, else -1 */
+	struct dbm_buf fresh, heads, scratch;
 	struct entry *entries;
 	size_t len, alloc;
 	size_t *slots; /* open addressing on the name: entry + 1, 0 free */
@@ -174,7 +181,10 @@ static uint64_t fnv1a(const char *s)
 static const char *entry_base(const struct dbm_revcache *c,
 			      const struct entry *e)
 {
-	return (e->fresh ? c->fresh.buf : c->map) + e->off;
+	return (e->fresh  ? c->fresh.buf
+		: e->lazy ? c->heads.buf
+			  : c->map) +
+	       e->off;
 }
 
 /* The name of an entry: the record's string after the stamp. */
@@ -285,7 +295,7 @@ bool dbm_revcache_wanted(void)
  * Map the cache file when this user owns it and nobody else may write it:
  * what it holds is trusted as the host's own work (compiled chunks).
  */
-static void map_file(struct dbm_revcache *c)
+static void map_file(struct dbm_revcache *c, bool on_demand)
 {
 	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -301,10 +311,50 @@ static void map_file(struct dbm_revcache *c)
 			c->map_len = (size_t)st.st_size;
 		}
 	}
-	close(fd);
+	if (c->map && on_demand)
+		c->fd = fd;
+	else
+		close(fd);
 }
 
-struct dbm_revcache *dbm_revcache_open(const char *versions, const char *kind)
+/*
+ * Keep only the heads of the records in memory and let the mapping go:
+ * each blob is read from the file when asked for.
+ */
+static void keep_heads(struct dbm_revcache *c)
+{
+	for (size_t i = 0; i < c->len; i++) {
+		struct entry *e = &c->entries[i];
+		const char *start = c->map + e->off;
+		struct reader r = {start, start + e->len, false};
+		struct dbm_revstamp st;
+		read_stamp(&r, &st);
+		read_str(&r);
+		uint32_t blob_len = read_u32(&r);
+		size_t head = (size_t)(r.p - start);
+		e->blob_off = (off_t)(e->off + head);
+		e->blob_len = blob_len;
+		e->off = c->heads.len;
+		e->len = head;
+		e->lazy = true;
+		dbm_buf_add(&c->heads, start, head);
+	}
+	munmap((void *)c->map, c->map_len);
+	c->map = NULL;
+	c->map_len = 0;
+}
+
+/* The blob of a lazy entry, read into c->scratch; NULL when it cannot. */
+static const void *read_lazy_blob(struct dbm_revcache *c, const struct entry *e)
+{
+	dbm_buf_reset(&c->scratch);
+	dbm_buf_grow(&c->scratch, e->blob_len);
+	ssize_t n = pread(c->fd, c->scratch.buf, e->blob_len, e->blob_off);
+	return n == (ssize_t)e->blob_len ? c->scratch.buf : NULL;
+}
+
+struct dbm_revcache *dbm_revcache_open(const char *versions, const char *kind,
+				       bool blobs_on_demand)
 {
 	if (!dbm_revcache_wanted())
 		return NULL;
@@ -320,18 +370,23 @@ struct dbm_revcache *dbm_revcache_open(const char *versions, const char *kind)
 	c->path = dbm_buf_detach(&path);
 	c->kind = dbm_xstrdup(kind);
 	c->versions = abs;
+	c->fd = -1;
 	dbm_buf_init(&c->fresh);
+	dbm_buf_init(&c->heads);
+	dbm_buf_init(&c->scratch);
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	c->settled_before =
 	    (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec - SETTLE_NS;
 
-	map_file(c);
+	map_file(c, blobs_on_demand);
 	if (c->map && !parse(c)) {
 		free(c->entries);
 		c->entries = NULL;
 		c->len = c->alloc = 0;
 	}
+	if (c->map && blobs_on_demand)
+		keep_heads(c);
 	c->nloaded = c->len;
 	slots_reserve(c, c->len + 1);
 	return c;
@@ -354,7 +409,15 @@ bool dbm_revcache_get(struct dbm_revcache *c, const char *name,
 	if (memcmp(&have, st, sizeof(have)) != 0)
 		return false;
 	read_str(&r);
-	const void *b = read_blob(&r, &n);
+	const void *b = NULL;
+	if (!e->lazy) {
+		b = read_blob(&r, &n);
+	} else if (blob) {
+		b = read_lazy_blob(c, e);
+		n = e->blob_len;
+		if (!b)
+			return false;
+	}
 	if (blob)
 		*blob = b;
 	if (len)
@@ -423,11 +486,18 @@ static void save(struct dbm_revcache *c)
 		const struct entry *e = &c->entries[i];
 		if (!e->keep)
 			continue;
-		if (block.len + e->len > SAVE_BLOCK) {
+		if (block.len + e->len + e->blob_len > SAVE_BLOCK) {
 			dbm_fs_out_write(&out, block.buf, block.len);
 			dbm_buf_reset(&block);
 		}
 		dbm_buf_add(&block, entry_base(c, e), e->len);
+		if (e->lazy) {
+			const void *b = read_lazy_blob(c, e);
+			if (!b)
+				out.failed = true; /* no partial cache */
+			else
+				dbm_buf_add(&block, b, e->blob_len);
+		}
 	}
 	dbm_fs_out_write(&out, block.buf, block.len);
 	dbm_fs_out_commit(&out, &ignored);
@@ -444,6 +514,10 @@ void dbm_revcache_close(struct dbm_revcache *c, bool save_it)
 		save(c);
 	if (c->map)
 		munmap((void *)c->map, c->map_len);
+	if (c->fd >= 0)
+		close(c->fd);
+	dbm_buf_release(&c->heads);
+	dbm_buf_release(&c->scratch);
 	free(c->slots);
 	free(c->entries);
 	dbm_buf_release(&c->fresh);

@@ -45,14 +45,18 @@ bool dbm_revcache_wanted(void);
 
 /*
  * The cache of kind ("index", "chunks") for the directory versions, or
- * NULL when off or out of reach.
+ * NULL when off or out of reach. The file is mapped, or with
+ * blobs_on_demand only its records' stamps and names are kept in memory
+ * and each blob is read when asked for (chunks: megabytes, each used once
+ * by a run).
  */
-struct dbm_revcache *dbm_revcache_open(const char *versions, const char *kind);
+struct dbm_revcache *dbm_revcache_open(const char *versions, const char *kind,
+				       bool blobs_on_demand);
 
 /*
  * When the entry of file name matches st: true, and the blob in
- * *blob and *len (valid until close; either may be NULL to only mark the
- * entry as still good, to keep it).
+ * *blob and *len (valid until the next get or close; either may be NULL
+ * to only mark the entry as still good, to keep it).
  */
 bool dbm_revcache_get(struct dbm_revcache *c, const char *name,
 		      const struct dbm_revstamp *st, const void **blob,

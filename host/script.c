@@ -377,7 +377,7 @@ int dbm_scripts_load(struct dbm_scripts *out, lua_State *L, const char *dir,
 	if (dbm_revcache_wanted()) {
 		stats = dbm_xcalloc(count + 1, sizeof(*stats));
 		stats_begin(&pool, dirfd, names, count, stats);
-		cache = dbm_revcache_open(out->versions, "index");
+		cache = dbm_revcache_open(out->versions, "index", false);
 	}
 	int top = lua_gettop(L);
 	for (; n < count; n++) {
@@ -495,7 +495,7 @@ static int load_chunk(lua_State *L, struct dbm_scripts *s, size_t rev,
 	const char *path = s->map.revs[rev].path;
 	const char *name = file_name(s, rev);
 	if (s->stats && !s->chunks_opened) {
-		s->chunks = dbm_revcache_open(s->versions, "chunks");
+		s->chunks = dbm_revcache_open(s->versions, "chunks", true);
 		s->chunks_opened = true;
 	}
 	struct dbm_revstamp *st =

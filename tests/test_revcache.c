@@ -15,6 +15,8 @@
 
 static char root[] = "/tmp/test_revcache.XXXXXX";
 static struct dbm_buf versions = DBM_BUF_INIT, cache_file = DBM_BUF_INIT;
+/* Read entries with their blobs on demand (pread), not mapped. */
+static bool on_demand;
 
 /* A stamp of a file left alone for long (the cache takes it). */
 static struct dbm_revstamp old_stamp(uint64_t size)
@@ -41,7 +43,8 @@ static struct dbm_revision header(const char *id, const char *down)
 
 static void write_cache(void)
 {
-	struct dbm_revcache *c = dbm_revcache_open(versions.buf, "index");
+	struct dbm_revcache *c =
+	    dbm_revcache_open(versions.buf, "index", false);
 	struct dbm_buf blob = DBM_BUF_INIT;
 	struct dbm_revstamp st = old_stamp(10);
 	struct dbm_revision r = header("aa01", NULL);
@@ -59,7 +62,8 @@ static void write_cache(void)
 /* Read b2.lua's entry: 1 right, 0 absent, -1 wrong. */
 static int read_b2(void)
 {
-	struct dbm_revcache *c = dbm_revcache_open(versions.buf, "index");
+	struct dbm_revcache *c =
+	    dbm_revcache_open(versions.buf, "index", on_demand);
 	struct dbm_revstamp st = old_stamp(20);
 	const void *blob;
 	size_t len;
@@ -85,7 +89,8 @@ static void test_round_trip(void)
 	write_cache();
 	CHECK(read_b2() == 1);
 
-	struct dbm_revcache *c = dbm_revcache_open(versions.buf, "index");
+	struct dbm_revcache *c =
+	    dbm_revcache_open(versions.buf, "index", false);
 	struct dbm_revstamp st = old_stamp(10);
 	CHECK(dbm_revcache_get(c, "a1.lua", &st, NULL, NULL));
 	/* Any other stamp: not this entry. */
@@ -101,7 +106,7 @@ static void test_round_trip(void)
 	dbm_revcache_close(c, true);
 
 	/* Entries not asked for are dropped at a save: b2 went above. */
-	c = dbm_revcache_open(versions.buf, "index");
+	c = dbm_revcache_open(versions.buf, "index", false);
 	st = old_stamp(20);
 	CHECK(!dbm_revcache_get(c, "b2.lua", &st, NULL, NULL));
 	st = old_stamp(10);
@@ -109,7 +114,7 @@ static void test_round_trip(void)
 	st = old_stamp(30);
 	dbm_revcache_put(c, "d4.lua", &st, "y", 1);
 	dbm_revcache_close(c, true);
-	c = dbm_revcache_open(versions.buf, "index");
+	c = dbm_revcache_open(versions.buf, "index", false);
 	st = old_stamp(30);
 	const void *blob = NULL;
 	size_t len = 0;
@@ -120,7 +125,7 @@ static void test_round_trip(void)
 	dbm_revcache_close(c, false);
 
 	/* Kinds are apart. */
-	c = dbm_revcache_open(versions.buf, "chunks");
+	c = dbm_revcache_open(versions.buf, "chunks", true);
 	CHECK(!dbm_revcache_get(c, "d4.lua", &st, NULL, NULL));
 	dbm_revcache_close(c, false);
 }
@@ -185,10 +190,13 @@ int main(void)
 
 	test_round_trip();
 	test_damage();
+	on_demand = true;
+	CHECK(chmod(cache_file.buf, 0600) == 0);
+	test_damage();
 
 	setenv("DBM_REVISION_CACHE", "off", 1);
 	CHECK(!dbm_revcache_wanted());
-	CHECK(dbm_revcache_open(versions.buf, "index") == NULL);
+	CHECK(dbm_revcache_open(versions.buf, "index", false) == NULL);
 
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
