@@ -234,25 +234,35 @@ static struct entry *find(struct dbm_revcache *c, const char *name)
 
 /* ---- opening ---- */
 
-/* Read the records of the mapped file; false (nothing kept) if corrupt. */
-static bool parse(struct dbm_revcache *c)
+/* The file's header: its kind and directory must be this cache's. */
+static bool parse_header(struct dbm_revcache *c, struct reader *r,
+			 uint32_t *count, size_t file_size)
 {
-	struct reader r = {c->map, c->map + c->map_len, false};
 	char magic[sizeof(MAGIC) - 1];
-	read_bytes(&r, magic, sizeof(magic));
-	if (r.bad || memcmp(magic, MAGIC, sizeof(magic)) != 0 ||
-	    read_u32(&r) != ENDIAN_MARK)
+	read_bytes(r, magic, sizeof(magic));
+	if (r->bad || memcmp(magic, MAGIC, sizeof(magic)) != 0 ||
+	    read_u32(r) != ENDIAN_MARK)
 		return false;
-	const char *kind = read_str(&r);
-	const char *dir = read_str(&r);
+	const char *kind = read_str(r);
+	const char *dir = read_str(r);
 	if (!kind || strcmp(kind, c->kind) != 0 || !dir ||
 	    strcmp(dir, c->versions) != 0)
 		return false;
-	uint32_t count = read_u32(&r);
-	if (r.bad || count > c->map_len / STAMP_BYTES)
+	*count = read_u32(r);
+	if (r->bad || *count > file_size / STAMP_BYTES)
 		return false;
-	c->alloc = count ? count : 1;
+	c->alloc = *count ? *count : 1;
 	c->entries = dbm_xcalloc(c->alloc, sizeof(*c->entries));
+	return true;
+}
+
+/* Read the records of the mapped file; false (nothing kept) if corrupt. */
+static bool parse_mapped(struct dbm_revcache *c)
+{
+	struct reader r = {c->map, c->map + c->map_len, false};
+	uint32_t count;
+	if (!parse_header(c, &r, &count, c->map_len))
+		return false;
 	for (uint32_t i = 0; i < count; i++) {
 		const char *start = r.p;
 		struct dbm_revstamp st;
@@ -267,6 +277,68 @@ static bool parse(struct dbm_revcache *c)
 				   .len = (size_t)(r.p - start)};
 	}
 	return r.p == r.end;
+}
+
+/*
+ * Read the records' heads from the file through a small window, skipping
+ * the blobs: only what the index of names needs is read into memory.
+ */
+#define WINDOW 65536
+
+struct window {
+	int fd;
+	off_t size, at; /* the file's size; where buf starts */
+	char buf[WINDOW];
+	size_t len;
+};
+
+/* A reader over [pos, pos + want) or less at the end of the file. */
+static struct reader window_at(struct window *w, off_t pos, size_t want)
+{
+	if (pos + (off_t)want > w->size)
+		want = pos < w->size ? (size_t)(w->size - pos) : 0;
+	if (pos < w->at || pos + (off_t)want > w->at + (off_t)w->len) {
+		ssize_t n = pread(w->fd, w->buf, WINDOW, pos);
+		w->at = pos;
+		w->len = n > 0 ? (size_t)n : 0;
+	}
+	const char *p = w->buf + (pos - w->at);
+	return (struct reader){p, w->buf + w->len, false};
+}
+
+static bool parse_heads(struct dbm_revcache *c, int fd, off_t size)
+{
+	struct window *w = dbm_xcalloc(1, sizeof(*w));
+	w->fd = fd;
+	w->size = size;
+	struct reader r = window_at(w, 0, WINDOW);
+	uint32_t count;
+	bool ok = parse_header(c, &r, &count, (size_t)size);
+	off_t pos = w->at + (r.p - w->buf);
+	for (uint32_t i = 0; ok && i < count; i++) {
+		/* A head: stamp, name (at most NAME_MAX), blob length. */
+		r = window_at(w, pos, STAMP_BYTES + 2 * sizeof(uint32_t) + 256);
+		const char *start = r.p;
+		struct dbm_revstamp st;
+		read_stamp(&r, &st);
+		read_str(&r);
+		uint32_t blob_len = read_u32(&r);
+		size_t head = (size_t)(r.p - start);
+		if (r.bad || pos + (off_t)head + blob_len > size) {
+			ok = false;
+			break;
+		}
+		c->entries[c->len++] =
+		    (struct entry){.off = c->heads.len,
+				   .len = head,
+				   .lazy = true,
+				   .blob_len = blob_len,
+				   .blob_off = pos + (off_t)head};
+		dbm_buf_add(&c->heads, start, head);
+		pos += (off_t)head + blob_len;
+	}
+	free(w);
+	return ok && pos == size;
 }
 
 static void cache_dir(struct dbm_buf *out)
@@ -292,56 +364,44 @@ bool dbm_revcache_wanted(void)
 }
 
 /*
- * Map the cache file when this user owns it and nobody else may write it:
+ * Read the cache file when this user owns it and nobody else may write it:
  * what it holds is trusted as the host's own work (compiled chunks).
+ * Mapped, or with blobs on demand read for its heads, the file kept open.
  */
-static void map_file(struct dbm_revcache *c, bool on_demand)
+static void load_file(struct dbm_revcache *c, bool on_demand)
 {
 	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
+	bool ok = false;
 	if (fd < 0)
 		return;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_uid == geteuid() && !(st.st_mode & (S_IWGRP | S_IWOTH)) &&
-	    st.st_size > 0) {
-		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-			       fd, 0);
-		if (p != MAP_FAILED) {
-			c->map = p;
-			c->map_len = (size_t)st.st_size;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    st.st_size <= 0)
+		goto done;
+	if (on_demand) {
+		ok = parse_heads(c, fd, st.st_size);
+		if (ok) {
+			c->fd = fd;
+			fd = -1;
 		}
+		goto done;
 	}
-	if (c->map && on_demand)
-		c->fd = fd;
-	else
+	void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		goto done;
+	c->map = p;
+	c->map_len = (size_t)st.st_size;
+	ok = parse_mapped(c);
+done:
+	if (fd >= 0)
 		close(fd);
-}
-
-/*
- * Keep only the heads of the records in memory and let the mapping go:
- * each blob is read from the file when asked for.
- */
-static void keep_heads(struct dbm_revcache *c)
-{
-	for (size_t i = 0; i < c->len; i++) {
-		struct entry *e = &c->entries[i];
-		const char *start = c->map + e->off;
-		struct reader r = {start, start + e->len, false};
-		struct dbm_revstamp st;
-		read_stamp(&r, &st);
-		read_str(&r);
-		uint32_t blob_len = read_u32(&r);
-		size_t head = (size_t)(r.p - start);
-		e->blob_off = (off_t)(e->off + head);
-		e->blob_len = blob_len;
-		e->off = c->heads.len;
-		e->len = head;
-		e->lazy = true;
-		dbm_buf_add(&c->heads, start, head);
+	if (!ok) {
+		free(c->entries);
+		c->entries = NULL;
+		c->len = c->alloc = 0;
+		dbm_buf_reset(&c->heads);
 	}
-	munmap((void *)c->map, c->map_len);
-	c->map = NULL;
-	c->map_len = 0;
 }
 
 /* The blob of a lazy entry, read into c->scratch; NULL when it cannot. */
@@ -379,14 +439,7 @@ struct dbm_revcache *dbm_revcache_open(const char *versions, const char *kind,
 	c->settled_before =
 	    (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec - SETTLE_NS;
 
-	map_file(c, blobs_on_demand);
-	if (c->map && !parse(c)) {
-		free(c->entries);
-		c->entries = NULL;
-		c->len = c->alloc = 0;
-	}
-	if (c->map && blobs_on_demand)
-		keep_heads(c);
+	load_file(c, blobs_on_demand);
 	c->nloaded = c->len;
 	slots_reserve(c, c->len + 1);
 	return c;
