@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,10 +264,52 @@ int dbm_cli_connect(struct dbm_cli *cli, struct dbm_err *err)
 	return dbm_db_connect(&cli->conn, &cli->url, err);
 }
 
+struct connect_job {
+	struct dbm_cli *cli;
+	struct dbm_err err;
+	int rc;
+};
+
+static void *connect_in_background(void *arg)
+{
+	struct connect_job *job = arg;
+	job->rc = dbm_cli_connect(job->cli, &job->err);
+	return NULL;
+}
+
+/*
+ * Load the scripts and, for an online run on a server, connect meanwhile:
+ * the connection (a process forked by the server, a password exchange)
+ * takes as long as reading thousands of revision files, and neither waits
+ * for the other. Errors keep their order: the scripts' first. SQLite opens
+ * a file, at once, and only once the scripts have loaded.
+ */
+static int load_and_connect(struct dbm_cli *cli, bool sql, struct dbm_err *err)
+{
+	struct connect_job job = {cli, DBM_ERR_INIT, 0};
+	pthread_t thread;
+	bool server = !sql && cli->have_url && !cli->conn &&
+		      strcmp(cli->url.dialect, "sqlite") != 0;
+	bool started =
+	    server &&
+	    pthread_create(&thread, NULL, connect_in_background, &job) == 0;
+	int rc = dbm_cli_load_scripts(cli, err);
+	if (started) {
+		pthread_join(thread, NULL);
+		if (rc == 0 && job.rc < 0) {
+			*err = job.err;
+			rc = -1;
+		}
+	}
+	if (rc == 0 && !sql)
+		rc = dbm_cli_connect(cli, err);
+	return rc;
+}
+
 int dbm_cli_run_init(struct dbm_cli *cli, struct dbm_run *run, bool sql,
 		     struct dbm_err *err)
 {
-	if (dbm_cli_load_scripts(cli, err) < 0)
+	if (load_and_connect(cli, sql, err) < 0)
 		return -1;
 	const char *dialect_name;
 	if (sql) {
@@ -274,8 +317,6 @@ int dbm_cli_run_init(struct dbm_cli *cli, struct dbm_run *run, bool sql,
 			       : cli->engine ? cli->engine
 					     : "sqlite";
 	} else {
-		if (dbm_cli_connect(cli, err) < 0)
-			return -1;
 		dialect_name = cli->url.dialect;
 	}
 	const struct dbm_dialect *d = dbm_dialect_find(dialect_name);
